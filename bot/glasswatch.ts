@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { renderReadiness } from './http/readiness.js';
+import { Metrics } from './http/metrics.js';
+import { createHttpServer } from './http/server.js';
+import { recordAlert } from './incidents/record-alert.js';
+import { entraSigningKeys } from './intake/verify-secure-webhook.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
+import { botFrameworkGateway } from './teams/bot-framework-gateway.js';
+import { DeliveryWorker } from './teams/delivery-worker.js';
+import { incidentCard } from './teams/incident-card.js';
+import { Pacer } from './teams/pacer.js';
+import { createTeamsApp } from './teams/teams-app.js';
+
+export interface GlasswatchOptions {
+  logger: Logger;
+  now?: () => Date;
+  random?: () => number;
+  newId?: () => string;
+  store?: Store;
+}
+
+export interface RunningGlasswatch {
+  url: string;
+  store: Store;
+  metrics: Metrics;
+  /** Stops intake (503), delivers what is due within `drainMs`, closes the server and the store. */
+  shutdown(drainMs?: number): Promise<void>;
+}
+
+/** Builds and starts everything from a validated Config. The only place real things are wired. */
+export async function startGlasswatch(config: Config, options: GlasswatchOptions): Promise<RunningGlasswatch> {
+  const { logger } = options;
+  const now = options.now ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const newId = options.newId ?? (() => randomUUID());
+  const store = options.store ?? openSqliteStore(config.dataDir);
+  const metrics = new Metrics();
+
+  const adapter = new TeamsAdapter(
+    config.bot
+      ? {
+          MicrosoftAppId: config.bot.appId,
+          MicrosoftAppPassword: config.bot.appPassword,
+          MicrosoftAppType: config.bot.appType,
+          MicrosoftAppTenantId: config.bot.tenantId,
+        }
+      : {},
+  );
+  const worker = new DeliveryWorker({
+    store,
+    gateway: botFrameworkGateway(adapter, config.bot?.appId ?? ''),
+    render: (incident) => incidentCard(incident, { demo: false, responderIds: config.responders.map((r) => r.id) }),
+    pacer: new Pacer(),
+    metrics,
+    logger: logger.child({ component: 'outbox' }),
+    now: () => now().getTime(),
+    random,
+  });
+  const app = createTeamsApp({ adapter, config, store, logger, now, onChannelBound: () => worker.kick() });
+
+  let accepting = true;
+  const secureWebhook = config.webhook.secureWebhook;
+  const server = createHttpServer({
+    logger,
+    alerts: {
+      auth: {
+        token: config.webhook.token,
+        secureWebhook: secureWebhook
+          ? { ...secureWebhook, keys: entraSigningKeys(secureWebhook.authorityHost, secureWebhook.tenantId) }
+          : undefined,
+      },
+      record: (alert, rawBody) => recordAlert({ store, now, newId }, alert, rawBody),
+      accepting: () => accepting,
+      now,
+      logger,
+      onRecorded: (recorded) => {
+        metrics.inc('glasswatch_alerts_received_total', { outcome: recorded.outcome });
+        if (recorded.outcome !== 'duplicate') worker.kick();
+      },
+    },
+    messages: (req, res) => adapter.process(req, res, async (context) => { await app.run(context); }),
+    readiness: () => renderReadiness(config, store),
+    metrics: async () => metrics.render(await storeGauges(store)),
+  });
+  server.on('after', (req, res) => {
+    if (req.getPath() === '/api/alerts' && res.statusCode >= 400) {
+      metrics.inc('glasswatch_alerts_rejected_total', { status: String(res.statusCode) });
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  worker.start();
+  const address: AddressInfo | string | null = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the HTTP server has no TCP address');
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    store,
+    metrics,
+    async shutdown(drainMs = 10_000) {
+      accepting = false;
+      await worker.stop();
+      try {
+        await worker.drain(Date.now() + drainMs);
+      } catch (error) {
+        logger.warn({ err: error }, 'drain interrupted; pending deliveries stay in the store');
+      }
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}
+
+async function storeGauges(store: Store) {
+  try {
+    const [counts, deliveries] = await Promise.all([store.countIncidentsByStatus(), store.deliveryStats()]);
+    return [
+      {
+        name: 'glasswatch_incidents',
+        help: 'Incidents by state.',
+        values: Object.entries(counts).map(([state, value]) => ({ labels: { state }, value })),
+      },
+      { name: 'glasswatch_deliveries_pending', help: 'Cards waiting to be posted or edited.', values: [{ labels: {}, value: deliveries.pending }] },
+      { name: 'glasswatch_deliveries_failing', help: 'Pending cards whose last attempt failed.', values: [{ labels: {}, value: deliveries.failing }] },
+      { name: 'glasswatch_store_up', help: '1 when the store answers.', values: [{ labels: {}, value: 1 }] },
+    ];
+  } catch {
+    return [{ name: 'glasswatch_store_up', help: '1 when the store answers.', values: [{ labels: {}, value: 0 }] }];
+  }
+}

@@ -1,0 +1,85 @@
+import type { ParsedAlert } from '../intake/alert.js';
+import { RECENT_SIGNINS_KEPT, type Incident } from './incident.js';
+import { headlineFor } from './headline.js';
+
+export type AlertOutcome = 'created' | 'grouped' | 'duplicate' | 'resolved-notice';
+
+/** What the store knows that the decision depends on; loaded before deciding. */
+export interface AlertContext {
+  /** The incident that already holds this very alertId + monitorCondition, if any. */
+  duplicateOf?: Incident;
+  /** For a Resolved notice: the incident that holds the Fired alert of the same alertId. */
+  firedIncident?: Incident;
+  /** The open incident about the same subject, if any. */
+  openForSubject?: Incident;
+}
+
+export type AlertDecision =
+  | { outcome: 'duplicate'; incident: Incident }
+  | { outcome: 'created' | 'grouped' | 'resolved-notice'; incident: Incident; previousVersion: number | undefined };
+
+/**
+ * The pure intake decision: what one alert does to the incidents. `now` is the commit time and
+ * `newId` the id a new incident would get; both are parameters so the decision is repeatable.
+ */
+export function decideAlert(alert: ParsedAlert, context: AlertContext, now: Date, newId: string): AlertDecision {
+  if (context.duplicateOf) return { outcome: 'duplicate', incident: context.duplicateOf };
+
+  if (alert.monitorCondition === 'Resolved') {
+    // A Resolved notice never closes an incident (a person must), it is recorded where it belongs.
+    const target = context.firedIncident ?? context.openForSubject;
+    if (target) {
+      const noticed = { ...target, version: target.version + 1, monitorResolvedAt: alert.resolvedAt ?? now.toISOString() };
+      return { outcome: 'resolved-notice', incident: noticed, previousVersion: target.version };
+    }
+    // Resolved for an alert we never saw fire: keep it visible rather than lose it.
+    const opened = openIncident(alert, now, newId);
+    return {
+      outcome: 'resolved-notice',
+      incident: { ...opened, monitorResolvedAt: alert.resolvedAt ?? now.toISOString() },
+      previousVersion: undefined,
+    };
+  }
+
+  const open = context.openForSubject;
+  if (open) return { outcome: 'grouped', incident: groupInto(open, alert), previousVersion: open.version };
+  return { outcome: 'created', incident: openIncident(alert, now, newId), previousVersion: undefined };
+}
+
+function openIncident(alert: ParsedAlert, now: Date, id: string): Incident {
+  return {
+    status: 'triggered',
+    id,
+    version: 1,
+    subject: alert.subject,
+    headline: headlineFor(alert),
+    severity: alert.severity,
+    ruleName: alert.alertRule,
+    openedAt: now.toISOString(),
+    firstSeen: alert.firedAt,
+    lastSeen: alert.firedAt,
+    occurrences: 1,
+    latest: alert.signIns[0],
+    recentSignIns: alert.signIns.slice(0, RECENT_SIGNINS_KEPT),
+    firstAlertId: alert.alertId,
+    lastAlertId: alert.alertId,
+    links: { searchResults: alert.links.searchResults, portal: alert.links.portal },
+  };
+}
+
+function groupInto(open: Incident, alert: ParsedAlert): Incident {
+  const newer = alert.firedAt >= open.lastSeen;
+  return {
+    ...open,
+    version: open.version + 1,
+    occurrences: open.occurrences + 1,
+    firstSeen: alert.firedAt < open.firstSeen ? alert.firedAt : open.firstSeen,
+    lastSeen: newer ? alert.firedAt : open.lastSeen,
+    latest: newer ? (alert.signIns[0] ?? open.latest) : open.latest,
+    recentSignIns: [...alert.signIns, ...open.recentSignIns].slice(0, RECENT_SIGNINS_KEPT),
+    lastAlertId: alert.alertId,
+    // A more severe alert raises the incident (Sev0 sorts before Sev1).
+    severity: alert.severity < open.severity ? alert.severity : open.severity,
+    links: newer ? { searchResults: alert.links.searchResults, portal: alert.links.portal } : open.links,
+  };
+}

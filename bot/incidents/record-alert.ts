@@ -1,0 +1,48 @@
+import type { ParsedAlert } from '../intake/alert.js';
+import { ConflictError } from '../store/store-errors.js';
+import type { Store } from '../store/store.js';
+import { decideAlert, type AlertOutcome } from './decide-alert.js';
+import type { Incident } from './incident.js';
+
+export interface RecordedAlert {
+  outcome: AlertOutcome;
+  incident: Incident;
+}
+
+export interface RecordAlertDeps {
+  store: Store;
+  now: () => Date;
+  newId: () => string;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Loads what the decision needs, decides, and commits atomically. A conflict means another request
+ * committed in between (the same alert retried, or another alert for the same subject): load again.
+ */
+export async function recordAlert(deps: RecordAlertDeps, alert: ParsedAlert, rawBody: string): Promise<RecordedAlert> {
+  for (let attempt = 1; ; attempt++) {
+    const { store } = deps;
+    const duplicateOf = await store.incidentForAlert(alert.alertId, alert.monitorCondition);
+    const firedIncident =
+      alert.monitorCondition === 'Resolved' && !duplicateOf ? await store.incidentForAlert(alert.alertId, 'Fired') : undefined;
+    const openForSubject = duplicateOf ? undefined : await store.openIncidentFor(alert.subject.key);
+    const now = deps.now();
+    const decision = decideAlert(alert, { duplicateOf, firedIncident, openForSubject }, now, deps.newId());
+    if (decision.outcome === 'duplicate') return { outcome: 'duplicate', incident: decision.incident };
+    try {
+      await store.commitAlert({
+        alert,
+        rawBody,
+        outcome: decision.outcome,
+        incident: decision.incident,
+        previousVersion: decision.previousVersion,
+        receivedAt: now,
+      });
+      return { outcome: decision.outcome, incident: decision.incident };
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/** Schema of the embedded store. Bump SCHEMA_VERSION and add a step when it changes. */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_V1 = `
+CREATE TABLE IF NOT EXISTS incidents (
+  id          TEXT PRIMARY KEY,
+  subject_key TEXT NOT NULL,
+  status      TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  opened_at   TEXT NOT NULL,
+  body        TEXT NOT NULL
+);
+-- At most one open incident per subject: grouping depends on it, so the database enforces it.
+CREATE UNIQUE INDEX IF NOT EXISTS incidents_open_subject ON incidents(subject_key) WHERE status <> 'resolved';
+
+CREATE TABLE IF NOT EXISTS alerts (
+  alert_id          TEXT NOT NULL,
+  monitor_condition TEXT NOT NULL,
+  incident_id       TEXT NOT NULL REFERENCES incidents(id),
+  outcome           TEXT NOT NULL,
+  received_at       TEXT NOT NULL,
+  fired_at          TEXT NOT NULL,
+  parsed            TEXT NOT NULL,
+  raw               TEXT NOT NULL,
+  PRIMARY KEY (alert_id, monitor_condition)
+);
+CREATE INDEX IF NOT EXISTS alerts_incident ON alerts(incident_id);
+
+CREATE TABLE IF NOT EXISTS deliveries (
+  incident_id       TEXT PRIMARY KEY REFERENCES incidents(id),
+  target_version    INTEGER NOT NULL,
+  delivered_version INTEGER NOT NULL DEFAULT 0,
+  service_url       TEXT,
+  conversation_id   TEXT,
+  activity_id       TEXT,
+  attempts          INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at   INTEGER NOT NULL,
+  last_error        TEXT,
+  pending_since     INTEGER
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(next_attempt_at) WHERE target_version > delivered_version;
+
+CREATE TABLE IF NOT EXISTS settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;

@@ -1,0 +1,250 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { MonitorCondition } from '../intake/alert.js';
+import type { Incident } from '../incidents/incident.js';
+import { SCHEMA_V1, SCHEMA_VERSION } from './sqlite-schema.js';
+import { ConflictError, StoreUnavailableError } from './store-errors.js';
+import type { AlertCommit, ChannelBinding, Delivery, DeliveryStats, PostedMessage, Store } from './store.js';
+
+interface DeliveryRow {
+  incident_id: string;
+  target_version: number;
+  delivered_version: number;
+  service_url: string | null;
+  conversation_id: string | null;
+  activity_id: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+}
+
+/** Opens (creating if needed) `glasswatch.db` in dataDir. Throws StoreUnavailableError with the reason. */
+export function openSqliteStore(dataDir: string): SqliteStore {
+  return guard(() => {
+    mkdirSync(dataDir, { recursive: true });
+    const db = new Database(join(dataDir, 'glasswatch.db'));
+    db.pragma('journal_mode = WAL');
+    // FULL: a commit that answered 202 survives power loss, not just a process crash.
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 2000');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return new SqliteStore(db);
+  });
+}
+
+function migrate(db: Database.Database): void {
+  const version = Number(db.pragma('user_version', { simple: true }));
+  if (version > SCHEMA_VERSION) {
+    throw new StoreUnavailableError(
+      `the database was written by a newer Glasswatch (schema ${version}, this one knows ${SCHEMA_VERSION}); run the newer version or restore a backup.`,
+    );
+  }
+  db.exec(SCHEMA_V1);
+  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+}
+
+export class SqliteStore implements Store {
+  constructor(private readonly db: Database.Database) {}
+
+  async ping(): Promise<void> {
+    guard(() => this.db.prepare('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async incidentForAlert(alertId: string, condition: MonitorCondition): Promise<Incident | undefined> {
+    return guard(() => {
+      const row = this.db
+        .prepare<[string, string], { body: string }>(
+          'SELECT i.body FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE a.alert_id = ? AND a.monitor_condition = ?',
+        )
+        .get(alertId, condition);
+      return row ? toIncident(row.body) : undefined;
+    });
+  }
+
+  async openIncidentFor(subjectKey: string): Promise<Incident | undefined> {
+    return guard(() => {
+      const row = this.db
+        .prepare<[string], { body: string }>("SELECT body FROM incidents WHERE subject_key = ? AND status <> 'resolved'")
+        .get(subjectKey);
+      return row ? toIncident(row.body) : undefined;
+    });
+  }
+
+  async getIncident(id: string): Promise<Incident | undefined> {
+    return guard(() => {
+      const row = this.db.prepare<[string], { body: string }>('SELECT body FROM incidents WHERE id = ?').get(id);
+      return row ? toIncident(row.body) : undefined;
+    });
+  }
+
+  async countIncidentsByStatus(): Promise<Record<Incident['status'], number>> {
+    return guard(() => {
+      const counts: Record<Incident['status'], number> = { triggered: 0, acknowledged: 0, resolved: 0 };
+      const rows = this.db.prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM incidents GROUP BY status').all();
+      for (const row of rows) {
+        if (row.status === 'triggered' || row.status === 'acknowledged' || row.status === 'resolved') counts[row.status] = row.n;
+      }
+      return counts;
+    });
+  }
+
+  async commitAlert(commit: AlertCommit): Promise<void> {
+    const { alert, incident, previousVersion, receivedAt } = commit;
+    const now = receivedAt.getTime();
+    const run = this.db.transaction(() => {
+      if (previousVersion === undefined) {
+        this.db
+          .prepare('INSERT INTO incidents (id, subject_key, status, version, opened_at, body) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(incident.id, incident.subject.key, incident.status, incident.version, incident.openedAt, JSON.stringify(incident));
+      } else {
+        const changed = this.db
+          .prepare('UPDATE incidents SET status = ?, version = ?, body = ? WHERE id = ? AND version = ?')
+          .run(incident.status, incident.version, JSON.stringify(incident), incident.id, previousVersion).changes;
+        if (changed !== 1) throw new ConflictError(`incident ${incident.id} changed since version ${previousVersion}`);
+      }
+      this.db
+        .prepare(
+          'INSERT INTO alerts (alert_id, monitor_condition, incident_id, outcome, received_at, fired_at, parsed, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(alert.alertId, alert.monitorCondition, incident.id, commit.outcome, receivedAt.toISOString(), alert.firedAt, JSON.stringify(alert), commit.rawBody);
+      // One delivery row per incident: a burst of grouped alerts only raises target_version, so the
+      // worker sends the latest card once (coalescing) and never resets a running backoff.
+      this.db
+        .prepare(
+          `INSERT INTO deliveries (incident_id, target_version, next_attempt_at, pending_since) VALUES (?, ?, ?, ?)
+           ON CONFLICT(incident_id) DO UPDATE SET
+             target_version = excluded.target_version,
+             pending_since = COALESCE(deliveries.pending_since, excluded.pending_since),
+             next_attempt_at = CASE WHEN deliveries.attempts = 0 AND deliveries.target_version <= deliveries.delivered_version
+                                    THEN excluded.next_attempt_at ELSE deliveries.next_attempt_at END`,
+        )
+        .run(incident.id, incident.version, now, now);
+    });
+    guard(() => run.immediate());
+  }
+
+  async dueDeliveries(now: number, limit: number): Promise<Delivery[]> {
+    return guard(() =>
+      this.db
+        .prepare<[number, number], DeliveryRow>(
+          'SELECT * FROM deliveries WHERE target_version > delivered_version AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?',
+        )
+        .all(now, limit)
+        .map(toDelivery),
+    );
+  }
+
+  async nextDeliveryAt(): Promise<number | undefined> {
+    return guard(() => {
+      const row = this.db
+        .prepare<[], { at: number | null }>('SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE target_version > delivered_version')
+        .get();
+      return row?.at ?? undefined;
+    });
+  }
+
+  async recordDelivered(incidentId: string, version: number, message: PostedMessage): Promise<void> {
+    guard(() =>
+      this.db
+        .prepare(
+          `UPDATE deliveries SET delivered_version = MAX(delivered_version, ?), service_url = ?, conversation_id = ?, activity_id = ?,
+             attempts = 0, last_error = NULL,
+             pending_since = CASE WHEN target_version > MAX(delivered_version, ?) THEN pending_since ELSE NULL END
+           WHERE incident_id = ?`,
+        )
+        .run(version, message.serviceUrl, message.conversationId, message.activityId, version, incidentId),
+    );
+  }
+
+  async recordDeliveryFailure(incidentId: string, error: string, nextAttemptAt: number): Promise<void> {
+    guard(() =>
+      this.db
+        .prepare('UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE incident_id = ?')
+        .run(error, nextAttemptAt, incidentId),
+    );
+  }
+
+  async postponeDelivery(incidentId: string, nextAttemptAt: number, reason?: string): Promise<void> {
+    guard(() =>
+      this.db
+        .prepare('UPDATE deliveries SET next_attempt_at = ?, last_error = COALESCE(?, last_error) WHERE incident_id = ?')
+        .run(nextAttemptAt, reason ?? null, incidentId),
+    );
+  }
+
+  async deliveryStats(): Promise<DeliveryStats> {
+    return guard(() => {
+      const row = this.db
+        .prepare<[], { pending: number; failing: number | null; oldest: number | null }>(
+          `SELECT COUNT(*) AS pending, SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS failing, MIN(pending_since) AS oldest
+           FROM deliveries WHERE target_version > delivered_version`,
+        )
+        .get();
+      const last = this.db
+        .prepare<[], { last_error: string }>(
+          'SELECT last_error FROM deliveries WHERE target_version > delivered_version AND last_error IS NOT NULL ORDER BY next_attempt_at LIMIT 1',
+        )
+        .get();
+      return {
+        pending: row?.pending ?? 0,
+        failing: row?.failing ?? 0,
+        oldestPendingSince: row?.oldest ?? undefined,
+        lastError: last?.last_error,
+      };
+    });
+  }
+
+  async getAlertChannel(): Promise<ChannelBinding | undefined> {
+    return guard(() => {
+      const row = this.db.prepare<[], { value: string }>("SELECT value FROM settings WHERE key = 'alertChannel'").get();
+      return row ? (JSON.parse(row.value) as ChannelBinding) : undefined;
+    });
+  }
+
+  async setAlertChannel(binding: ChannelBinding): Promise<void> {
+    guard(() =>
+      this.db
+        .prepare("INSERT INTO settings (key, value) VALUES ('alertChannel', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        .run(JSON.stringify(binding)),
+    );
+  }
+}
+
+// The store wrote these rows itself from typed values; reading them back is not an outside input.
+function toIncident(body: string): Incident {
+  return JSON.parse(body) as Incident;
+}
+
+function toDelivery(row: DeliveryRow): Delivery {
+  return {
+    incidentId: row.incident_id,
+    targetVersion: row.target_version,
+    deliveredVersion: row.delivered_version,
+    message:
+      row.service_url && row.conversation_id && row.activity_id
+        ? { serviceUrl: row.service_url, conversationId: row.conversation_id, activityId: row.activity_id }
+        : undefined,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error ?? undefined,
+  };
+}
+
+/** Maps SQLite failures to the two errors callers handle: a conflict, or the store being unavailable. */
+function guard<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof ConflictError || error instanceof StoreUnavailableError) throw error;
+    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+    if (code.startsWith('SQLITE_CONSTRAINT')) throw new ConflictError(`store constraint: ${code}`);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreUnavailableError(`the store is unavailable (${code || 'error'}: ${reason})`, { cause: error });
+  }
+}

@@ -1,0 +1,86 @@
+import type { MonitorCondition, ParsedAlert } from '../intake/alert.js';
+import type { AlertOutcome } from '../incidents/decide-alert.js';
+import type { Incident } from '../incidents/incident.js';
+
+/** Where alert cards go: the channel bound with `/breakglass bind`. */
+export interface ChannelBinding {
+  serviceUrl: string;
+  /** Teams channel id, e.g. 19:abc@thread.tacv2. */
+  channelId: string;
+  teamId?: string;
+  tenantId?: string;
+  boundBy: { id: string; name: string };
+  boundAt: string;
+}
+
+/** Where an incident's card was posted, so later changes edit it in place. */
+export interface PostedMessage {
+  serviceUrl: string;
+  /** The thread's conversation id (`<channel>;messageid=<N>`). */
+  conversationId: string;
+  /** The message id to edit (`N`). */
+  activityId: string;
+}
+
+export interface Delivery {
+  incidentId: string;
+  /** The incident version the card should show. */
+  targetVersion: number;
+  deliveredVersion: number;
+  message?: PostedMessage;
+  attempts: number;
+  /** Epoch ms. */
+  nextAttemptAt: number;
+  lastError?: string;
+}
+
+export interface DeliveryStats {
+  pending: number;
+  /** Pending deliveries whose last attempt failed. */
+  failing: number;
+  oldestPendingSince?: number;
+  lastError?: string;
+}
+
+export interface AlertCommit {
+  alert: ParsedAlert;
+  /** The raw request body, kept for the audit trail. */
+  rawBody: string;
+  outcome: Exclude<AlertOutcome, 'duplicate'>;
+  incident: Incident;
+  /** The version the decision was based on; undefined for a new incident. */
+  previousVersion: number | undefined;
+  receivedAt: Date;
+}
+
+/**
+ * The narrow storage port. Every write is one atomic commit with version checks, so the same
+ * interface can later sit on Azure Table Storage with optimistic concurrency.
+ */
+export interface Store {
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** The incident holding this alert id + condition, if that alert was committed before. */
+  incidentForAlert(alertId: string, condition: MonitorCondition): Promise<Incident | undefined>;
+  openIncidentFor(subjectKey: string): Promise<Incident | undefined>;
+  getIncident(id: string): Promise<Incident | undefined>;
+  countIncidentsByStatus(): Promise<Record<Incident['status'], number>>;
+  /**
+   * Commits the alert, the incident and its pending card delivery together, or nothing.
+   * Throws ConflictError if the alert is already stored or the incident moved past previousVersion.
+   */
+  commitAlert(commit: AlertCommit): Promise<void>;
+
+  dueDeliveries(now: number, limit: number): Promise<Delivery[]>;
+  /** Epoch ms of the earliest pending delivery, if any. */
+  nextDeliveryAt(): Promise<number | undefined>;
+  recordDelivered(incidentId: string, version: number, message: PostedMessage): Promise<void>;
+  recordDeliveryFailure(incidentId: string, error: string, nextAttemptAt: number): Promise<void>;
+  /** Postpone without counting a failure (pacing, or no alert channel yet). */
+  postponeDelivery(incidentId: string, nextAttemptAt: number, reason?: string): Promise<void>;
+  deliveryStats(): Promise<DeliveryStats>;
+
+  getAlertChannel(): Promise<ChannelBinding | undefined>;
+  setAlertChannel(binding: ChannelBinding): Promise<void>;
+}

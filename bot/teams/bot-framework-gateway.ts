@@ -1,0 +1,96 @@
+import { ActivityTypes, CardFactory, Channels, MessageFactory, type Activity, type CloudAdapter, type ConversationParameters } from 'botbuilder';
+import type { AdaptiveCard } from '../../cards/adaptive-card.js';
+import type { ChannelBinding, PostedMessage } from '../store/store.js';
+import { TeamsSendError, type TeamsGateway } from './teams-gateway.js';
+
+/**
+ * TeamsGateway over botbuilder's CloudAdapter. The SDK's connector client retries each call up to
+ * three times itself (core-rest-pipeline's default policy, honouring Retry-After; botbuilder offers
+ * no switch to turn it off); what still fails surfaces here and the outbox retries it durably.
+ */
+export function botFrameworkGateway(adapter: CloudAdapter, appId: string): TeamsGateway {
+  return {
+    async postToChannel(channel: ChannelBinding, card: AdaptiveCard): Promise<PostedMessage> {
+      const parameters: ConversationParameters = {
+        isGroup: true,
+        channelData: { channel: { id: channel.channelId }, ...(channel.tenantId ? { tenant: { id: channel.tenantId } } : {}) },
+        activity: cardActivity(card),
+        tenantId: channel.tenantId,
+        bot: { id: appId, name: 'Glasswatch' },
+        members: [],
+      };
+      let conversationId: string | undefined;
+      await call(() =>
+        adapter.createConversationAsync(appId, Channels.Msteams, channel.serviceUrl, '', parameters, async (context) => {
+          conversationId = context.activity.conversation.id;
+        }),
+      );
+      if (!conversationId) throw new TeamsSendError('Teams created no conversation for the card', undefined, undefined);
+      // Teams answers with the new thread's conversation id "<channel>;messageid=<N>"; N is the message to edit.
+      const activityId = /;messageid=([^;]+)/.exec(conversationId)?.[1] ?? conversationId;
+      return { serviceUrl: channel.serviceUrl, conversationId, activityId };
+    },
+
+    async updateMessage(message: PostedMessage, card: AdaptiveCard): Promise<void> {
+      const reference = {
+        channelId: Channels.Msteams,
+        serviceUrl: message.serviceUrl,
+        conversation: { id: message.conversationId, isGroup: true, conversationType: 'channel', name: '' },
+      };
+      await call(() =>
+        adapter.continueConversationAsync(appId, reference, async (context) => {
+          await context.updateActivity({ ...cardActivity(card), id: message.activityId });
+        }),
+      );
+    },
+  };
+}
+
+function cardActivity(card: AdaptiveCard): Activity {
+  const { attachments } = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+  // ConversationParameters wants a whole Activity; Teams fills in the rest on delivery.
+  return { type: ActivityTypes.Message, attachments } as Activity;
+}
+
+async function call(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    throw toSendError(error);
+  }
+}
+
+/** botbuilder surfaces HTTP failures as core-rest-pipeline RestErrors: keep the status and Retry-After. */
+export function toSendError(error: unknown): TeamsSendError {
+  if (error instanceof TeamsSendError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const status = readNumber(error, 'statusCode');
+  const retryAfter = readRetryAfter(error);
+  return new TeamsSendError(message.slice(0, 300), status, retryAfter);
+}
+
+function readNumber(value: unknown, key: string): number | undefined {
+  if (typeof value !== 'object' || value === null || !(key in value)) return undefined;
+  const field: unknown = Reflect.get(value, key);
+  return typeof field === 'number' ? field : undefined;
+}
+
+function readRetryAfter(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('response' in error)) return undefined;
+  const response: unknown = Reflect.get(error, 'response');
+  if (typeof response !== 'object' || response === null || !('headers' in response)) return undefined;
+  const headers: unknown = Reflect.get(response, 'headers');
+  if (typeof headers !== 'object' || headers === null || !('get' in headers)) return undefined;
+  const get: unknown = Reflect.get(headers, 'get');
+  if (typeof get !== 'function') return undefined;
+  const raw: unknown = get.call(headers, 'retry-after');
+  return typeof raw === 'string' ? parseRetryAfter(raw) : undefined;
+}
+
+/** Retry-After is seconds or an HTTP date. */
+export function parseRetryAfter(raw: string, now = Date.now()): number | undefined {
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,180 @@
+import type { Logger } from 'pino';
+import type { AdaptiveCard } from '../../cards/adaptive-card.js';
+import type { Incident } from '../incidents/incident.js';
+import type { Metrics } from '../http/metrics.js';
+import type { Delivery, Store } from '../store/store.js';
+import type { Pacer } from './pacer.js';
+import { retryDelay } from './retry-policy.js';
+import { TeamsSendError, type TeamsGateway } from './teams-gateway.js';
+
+export interface DeliveryWorkerDeps {
+  store: Store;
+  gateway: TeamsGateway;
+  render: (incident: Incident) => AdaptiveCard;
+  pacer: Pacer;
+  metrics: Metrics;
+  logger: Logger;
+  now: () => number;
+  random: () => number;
+  /** Least time between two edits of the same card, so a storm becomes a few edits, not thousands. */
+  editIntervalMs?: number;
+  /** How long to wait before looking again when there is no alert channel yet. */
+  unboundRetryMs?: number;
+}
+
+const BATCH = 25;
+/** Even with nothing due, look again this often (another process may share the store later). */
+const IDLE_POLL_MS = 30_000;
+
+/**
+ * The outbox: sends each incident's latest card to Teams until it is there. Deliveries live in the
+ * store, so a crash or restart resumes them; the worker only decides when and how to try.
+ */
+export class DeliveryWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private rerun = false;
+  private stopped = false;
+  private readonly lastEditAt = new Map<string, number>();
+
+  constructor(private readonly deps: DeliveryWorkerDeps) {}
+
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  /** Something changed (an alert was committed, a channel bound): look now. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Stops scheduling; waits for the round in flight. Pending deliveries stay in the store. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Delivers what is due now, repeatedly, until nothing is due or the deadline passes. */
+  async drain(deadline: number): Promise<void> {
+    await this.running;
+    while (this.deps.now() < deadline) {
+      const due = await this.deps.store.dueDeliveries(this.deps.now(), BATCH);
+      if (due.length === 0) return;
+      for (const delivery of due) await this.deliver(delivery);
+    }
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.rerun = false;
+      try {
+        const due = await this.deps.store.dueDeliveries(this.deps.now(), BATCH);
+        for (const delivery of due) {
+          if (this.stopped) return;
+          await this.deliver(delivery);
+        }
+        if (due.length === BATCH) this.rerun = true;
+      } catch (error) {
+        this.deps.logger.error({ err: error }, 'delivery round failed; will retry');
+      }
+    } while (this.rerun && !this.stopped);
+    await this.scheduleNext();
+  }
+
+  private async scheduleNext(): Promise<void> {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    let wait = IDLE_POLL_MS;
+    try {
+      const next = await this.deps.store.nextDeliveryAt();
+      if (next !== undefined) wait = Math.min(IDLE_POLL_MS, Math.max(0, next - this.deps.now()));
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'store unavailable while scheduling deliveries');
+    }
+    this.timer = setTimeout(() => this.kick(), wait);
+    this.timer.unref();
+  }
+
+  private async deliver(delivery: Delivery): Promise<void> {
+    const { store, logger, now } = this.deps;
+    const incident = await store.getIncident(delivery.incidentId);
+    const log = logger.child({ incidentId: delivery.incidentId });
+    if (!incident) {
+      log.error('delivery for a missing incident; skipping it for an hour');
+      await store.postponeDelivery(delivery.incidentId, now() + 3_600_000, 'incident record missing');
+      return;
+    }
+    const channel = await store.getAlertChannel();
+    if (!delivery.message && !channel) {
+      await store.postponeDelivery(
+        delivery.incidentId,
+        now() + (this.deps.unboundRetryMs ?? 30_000),
+        'no alert channel: type "@Glasswatch bind" in the Teams channel that should receive alerts',
+      );
+      return;
+    }
+    const lastEdit = this.lastEditAt.get(incident.id);
+    const editInterval = this.deps.editIntervalMs ?? 2_000;
+    if (delivery.message && lastEdit !== undefined && now() - lastEdit < editInterval) {
+      await store.postponeDelivery(incident.id, lastEdit + editInterval);
+      return;
+    }
+    const conversationKey = (delivery.message?.conversationId ?? channel?.channelId ?? '').split(';')[0] ?? '';
+    const wait = this.deps.pacer.reserve(conversationKey, now());
+    if (wait > 0) {
+      await store.postponeDelivery(incident.id, now() + wait);
+      return;
+    }
+    await this.send(incident, delivery, channel, log);
+  }
+
+  private async send(
+    incident: Incident,
+    delivery: Delivery,
+    channel: Awaited<ReturnType<Store['getAlertChannel']>>,
+    log: Logger,
+  ): Promise<void> {
+    const { store, gateway, metrics, now } = this.deps;
+    const card = this.deps.render(incident);
+    const kind = delivery.message ? 'update' : 'post';
+    try {
+      let message = delivery.message;
+      if (message) {
+        try {
+          await gateway.updateMessage(message, card);
+        } catch (error) {
+          // Someone deleted the card: post it again rather than lose the incident.
+          if (!(error instanceof TeamsSendError) || error.status !== 404 || !channel) throw error;
+          message = await gateway.postToChannel(channel, card);
+        }
+      } else if (channel) {
+        message = await gateway.postToChannel(channel, card);
+      }
+      if (!message) return;
+      await store.recordDelivered(incident.id, incident.version, message);
+      this.lastEditAt.set(incident.id, now());
+      metrics.inc('glasswatch_deliveries_total', { kind, result: 'ok' });
+      log.info({ version: incident.version, kind, activityId: message.activityId }, 'card delivered');
+    } catch (error) {
+      const failure =
+        error instanceof TeamsSendError
+          ? { status: error.status, retryAfterMs: error.retryAfterMs, message: error.message }
+          : { status: undefined, message: error instanceof Error ? error.message : String(error) };
+      if (failure.status === 429) metrics.inc('glasswatch_teams_throttled_total');
+      const decision = retryDelay(failure, delivery.attempts, this.deps.random());
+      metrics.inc('glasswatch_deliveries_total', { kind, result: decision.transient ? 'retry' : 'failed' });
+      const reason = `Teams ${kind} failed${failure.status ? ` with ${failure.status}` : ''}: ${failure.message}`;
+      log.warn({ status: failure.status, attempts: delivery.attempts + 1, retryInMs: decision.delayMs }, reason);
+      await store.recordDeliveryFailure(incident.id, reason, now() + decision.delayMs);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { AdaptiveCard } from '../../cards/adaptive-card.js';
+import { renderHelpCard } from '../../cards/help-card.js';
+import { renderNoticeCard } from '../../cards/text-card.js';
+import type { Config } from '../config.js';
+import type { Store } from '../store/store.js';
+import { COMMANDS, parseCommand } from './commands.js';
+import { readTurn } from './read-turn.js';
+
+export interface TeamsAppDeps {
+  adapter: TeamsAdapter;
+  config: Pick<Config, 'mode' | 'responders' | 'allowedTenants' | 'bot'>;
+  store: Store;
+  logger: Logger;
+  now: () => Date;
+  /** Called when the alert channel changes, so waiting deliveries go out. */
+  onChannelBound: () => void;
+}
+
+const CARD_VERBS = ['incident.acknowledge', 'incident.unacknowledge', 'incident.escalate', 'incident.resolve', 'incident.note'] as const;
+
+/** The teams-ai Application: thin routes that parse the activity, call the core, render, send. */
+export function createTeamsApp(deps: TeamsAppDeps): Application<TurnState> {
+  const { logger, config } = deps;
+  const app = new Application<TurnState>({
+    adapter: deps.adapter,
+    botAppId: config.bot?.appId ?? '',
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+  });
+
+  // The SDK checks the caller's token but not the tenant: outside local mode only allowed tenants get in.
+  app.turn('beforeTurn', async (context) => {
+    if (config.mode === 'local') return true;
+    const tenantId = readTurn(context).tenantId;
+    if (tenantId && config.allowedTenants.some((t) => t.toLowerCase() === tenantId.toLowerCase())) return true;
+    logger.warn({ tenantId: tenantId ?? 'none', type: context.activity.type }, 'activity from a tenant that is not allowed; ignored');
+    return false;
+  });
+
+  app.activity('message', async (context) => {
+    const command = parseCommand(context.activity.text);
+    switch (command.name) {
+      case 'help':
+        return reply(context, helpCard());
+      case 'bind':
+        return bind(context, deps);
+      case 'unknown':
+        return reply(context, helpCard(`I don't know "${command.text}". Here is what I can do:`));
+      case 'status':
+      case 'signins':
+      case 'incidents':
+      case 'drill':
+      case 'checklist':
+        return reply(
+          context,
+          renderNoticeCard({
+            title: `"${command.name}" is not available yet`,
+            lines: ['This Glasswatch version receives alerts and posts incident cards; this command arrives in a later release.'],
+            tone: 'warning',
+          }),
+        );
+      default: {
+        const unreachable: never = command;
+        return unreachable;
+      }
+    }
+  });
+
+  for (const verb of CARD_VERBS) {
+    app.adaptiveCards.actionExecute(verb, async () => {
+      return 'Acting on incidents from the card is not available yet in this version. The incident stays open and visible in this channel.';
+    });
+  }
+
+  app.error(async (context, error) => {
+    logger.error({ err: error, type: context.activity.type }, 'turn failed');
+  });
+
+  return app;
+}
+
+function helpCard(note?: string): AdaptiveCard {
+  return renderHelpCard({
+    commands: COMMANDS.map(({ usage, description }) => ({ usage: `/breakglass ${usage}`, description })),
+    note,
+  });
+}
+
+async function reply(context: TurnContext, card: AdaptiveCard): Promise<void> {
+  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+}
+
+async function bind(context: TurnContext, deps: TeamsAppDeps): Promise<void> {
+  const turn = readTurn(context);
+  if (turn.conversationType !== 'channel' || !turn.channelId) {
+    return reply(
+      context,
+      renderNoticeCard({ title: 'Bind in a channel', lines: ['Type "@Glasswatch bind" in the Teams channel that should receive break-glass alerts.'], tone: 'warning' }),
+    );
+  }
+  const isResponder = deps.config.responders.some((r) => r.id.toLowerCase() === (turn.userAadId ?? '').toLowerCase());
+  if (deps.config.mode !== 'local' && !isResponder) {
+    deps.logger.warn({ userAadId: turn.userAadId ?? 'none' }, 'bind refused: not a responder');
+    return reply(
+      context,
+      renderNoticeCard({ title: 'Only responders can bind the alert channel', lines: ['Ask an admin to add your Entra object id to GLASSWATCH_RESPONDERS.'], tone: 'attention' }),
+    );
+  }
+  const boundAt = deps.now().toISOString();
+  await deps.store.setAlertChannel({
+    serviceUrl: turn.serviceUrl,
+    channelId: turn.channelId,
+    teamId: turn.teamId,
+    tenantId: turn.tenantId,
+    boundBy: { id: turn.userAadId ?? turn.userId, name: turn.userName },
+    boundAt,
+  });
+  deps.logger.info({ channelId: turn.channelId, teamId: turn.teamId ?? 'unknown' }, 'alert channel bound');
+  deps.onChannelBound();
+  return reply(
+    context,
+    renderNoticeCard({
+      title: 'This channel is now the alert channel',
+      lines: [`Break-glass alerts will be posted here. Bound by ${turn.userName}.`],
+      tone: 'good',
+    }),
+  );
+}

@@ -1,0 +1,22 @@
+import type { AdaptiveCard } from '../../cards/adaptive-card.js';
+import type { ChannelBinding, PostedMessage } from '../store/store.js';
+
+/** The outbound port to Teams: the only two things the outbox needs. */
+export interface TeamsGateway {
+  /** Posts a new message (a new thread) in the bound channel. */
+  postToChannel(channel: ChannelBinding, card: AdaptiveCard): Promise<PostedMessage>;
+  /** Edits a posted message in place, so everyone sees the new state. */
+  updateMessage(message: PostedMessage, card: AdaptiveCard): Promise<void>;
+}
+
+/** A failed call to Teams, with what the retry policy needs. */
+export class TeamsSendError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message);
+    this.name = 'TeamsSendError';
+  }
+}

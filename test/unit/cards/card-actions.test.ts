@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { executeAction, parseActionData } from '../../../cards/card-actions.js';
+import { renderAlertCard } from '../../../cards/alert-card.js';
+import { findAll, triggeredModel } from './card-fixtures.js';
+
+describe('executeAction', () => {
+  it('builds an Action.Execute with the incident and its version', () => {
+    expect(executeAction('Acknowledge', 'incident.acknowledge', { incidentId: 'inc-1', version: 4 }, 'positive')).toEqual({
+      type: 'Action.Execute',
+      title: 'Acknowledge',
+      verb: 'incident.acknowledge',
+      data: { incidentId: 'inc-1', version: 4 },
+      style: 'positive',
+    });
+  });
+
+  it('carries a resolution only when given, and no style key by default', () => {
+    const plain = executeAction('Escalate', 'incident.escalate', { incidentId: 'inc-1', version: 1 });
+    expect(Object.keys(plain)).not.toContain('style');
+    expect(Object.keys(plain.data)).toEqual(['incidentId', 'version']);
+    const drill = executeAction('Drill', 'incident.resolve', { incidentId: 'inc-1', version: 1, resolution: 'drill' });
+    expect(drill.data).toEqual({ incidentId: 'inc-1', version: 1, resolution: 'drill' });
+  });
+});
+
+describe('parseActionData', () => {
+  it.each(['incident.acknowledge', 'incident.unacknowledge', 'incident.escalate', 'incident.refresh'] as const)(
+    'accepts %s with an incident and version',
+    (verb) => {
+      expect(parseActionData(verb, { incidentId: 'inc-1', version: 2 })).toEqual({
+        ok: true,
+        action: { verb, incidentId: 'inc-1', version: 2 },
+      });
+    },
+  );
+
+  it('accepts a resolve with the inputs Teams merged in, and drops unknown keys', () => {
+    expect(
+      parseActionData('incident.resolve', { incidentId: 'inc-1', version: 2, resolution: 'drill', note: ' CHG-42 ', extra: true }),
+    ).toEqual({ ok: true, action: { verb: 'incident.resolve', incidentId: 'inc-1', version: 2, resolution: 'drill', note: 'CHG-42' } });
+  });
+
+  it('treats an untouched note box as no note', () => {
+    const parsed = parseActionData('incident.resolve', { incidentId: 'inc-1', version: 2, resolution: 'unauthorized', note: '' });
+    expect(parsed).toEqual({
+      ok: true,
+      action: { verb: 'incident.resolve', incidentId: 'inc-1', version: 2, resolution: 'unauthorized' },
+    });
+  });
+
+  it('accepts a note and refuses an empty one', () => {
+    expect(parseActionData('incident.note', { incidentId: 'inc-1', version: 2, note: 'called Ada' })).toEqual({
+      ok: true,
+      action: { verb: 'incident.note', incidentId: 'inc-1', version: 2, note: 'called Ada' },
+    });
+    expect(parseActionData('incident.note', { incidentId: 'inc-1', version: 2, note: '  ' })).toMatchObject({ ok: false });
+  });
+
+  it('refuses an unknown verb, naming it', () => {
+    const parsed = parseActionData('incident.delete', { incidentId: 'inc-1', version: 2 });
+    expect(parsed.ok).toBe(false);
+    expect(parsed).toMatchObject({ message: expect.stringContaining('incident.delete') });
+  });
+
+  it('refuses data without an incident id', () => {
+    expect(parseActionData('incident.acknowledge', { version: 2 })).toEqual({
+      ok: false,
+      message: "This button's data is not valid: missing incidentId.",
+    });
+    expect(parseActionData('incident.acknowledge', { incidentId: '', version: 2 })).toMatchObject({ ok: false });
+  });
+
+  it('refuses a missing or non-numeric version', () => {
+    expect(parseActionData('incident.escalate', { incidentId: 'inc-1' })).toMatchObject({ ok: false });
+    expect(parseActionData('incident.escalate', { incidentId: 'inc-1', version: '2' })).toMatchObject({ ok: false });
+    expect(parseActionData('incident.escalate', { incidentId: 'inc-1', version: 1.5 })).toMatchObject({ ok: false });
+  });
+
+  it('refuses a missing or unknown resolution, listing the valid ones', () => {
+    const bad = parseActionData('incident.resolve', { incidentId: 'inc-1', version: 2, resolution: 'whatever' });
+    expect(bad).toMatchObject({ ok: false, message: expect.stringContaining('authorized-emergency') });
+    expect(parseActionData('incident.resolve', { incidentId: 'inc-1', version: 2 })).toMatchObject({ ok: false });
+  });
+
+  it('refuses data that is not an object', () => {
+    for (const data of [null, undefined, 'inc-1', 42, ['inc-1', 2]]) {
+      expect(parseActionData('incident.acknowledge', data)).toMatchObject({ ok: false });
+    }
+  });
+
+  it('accepts back every button the alert card renders', () => {
+    const card = renderAlertCard(triggeredModel({ refreshUserIds: ['aad-1'] }));
+    const actions = findAll(card, 'Action.Execute');
+    expect(actions.length).toBeGreaterThanOrEqual(4);
+    for (const action of actions) {
+      const data = { ...(action['data'] as object), resolution: 'drill', note: '' };
+      expect(parseActionData(String(action['verb']), data)).toMatchObject({ ok: true });
+    }
+  });
+});
