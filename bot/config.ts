@@ -40,6 +40,7 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; problems:
 type Env = Record<string, string | undefined>;
 
 const MIN_TOKEN_LENGTH = 24;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Environment (+ optional YAML file) → typed Config, or every problem at once, each naming its fix. */
 export function loadConfig(env: Env, cwd: string): ConfigResult {
@@ -83,6 +84,11 @@ export function loadConfig(env: Env, cwd: string): ConfigResult {
   if ((audience === undefined) !== (webhookTenant === undefined)) {
     problems.push(
       'ALERT_WEBHOOK_AUDIENCE and ALERT_WEBHOOK_TENANT_ID go together: set both (the secure webhook app registration\'s Application ID URI and its tenant id) or neither.',
+    );
+  }
+  if (webhookTenant !== undefined && !GUID.test(webhookTenant)) {
+    problems.push(
+      `ALERT_WEBHOOK_TENANT_ID=${webhookTenant.slice(0, 60)}: use the tenant id (a GUID, Entra admin center → Overview → Tenant ID), not a domain name; it is checked against the token's issuer.`,
     );
   }
   const authorityHost = (get('AZURE_AUTHORITY_HOST') ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');

@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { renderReadiness } from './http/readiness.js';
 import { Metrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
+import type { Incident } from './incidents/incident.js';
 import { recordAlert } from './incidents/record-alert.js';
 import { entraSigningKeys } from './intake/verify-secure-webhook.js';
 import { openSqliteStore } from './store/sqlite-store.js';
@@ -51,17 +52,18 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
         }
       : {},
   );
+  const renderIncident = (incident: Incident) => incidentCard(incident, { demo: false, responderIds: config.responders.map((r) => r.id) });
   const worker = new DeliveryWorker({
     store,
     gateway: botFrameworkGateway(adapter, config.bot?.appId ?? ''),
-    render: (incident) => incidentCard(incident, { demo: false, responderIds: config.responders.map((r) => r.id) }),
+    render: renderIncident,
     pacer: new Pacer(),
     metrics,
     logger: logger.child({ component: 'outbox' }),
     now: () => now().getTime(),
     random,
   });
-  const app = createTeamsApp({ adapter, config, store, logger, now, onChannelBound: () => worker.kick() });
+  const app = createTeamsApp({ adapter, config, store, logger, now, onChannelBound: () => worker.kick(), renderIncident });
 
   let accepting = true;
   const secureWebhook = config.webhook.secureWebhook;

@@ -92,7 +92,7 @@ export async function handleAlertRequest(request: AlertRequest, deps: HandleAler
     const recorded = await deps.record(alert, request.body);
     log.info(
       { incidentId: recorded.incident.id, outcome: recorded.outcome, monitorCondition: alert.monitorCondition, subject: alert.subject.key },
-      'alert committed',
+      recorded.outcome === 'duplicate' ? 'duplicate alert: already committed, nothing new' : 'alert committed',
     );
     deps.onRecorded(recorded);
     return { status: 202, body: { incidentId: recorded.incident.id, outcome: recorded.outcome } };

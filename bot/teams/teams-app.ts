@@ -2,9 +2,11 @@ import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { AdaptiveCard } from '../../cards/adaptive-card.js';
+import { CARD_VERBS, parseActionData } from '../../cards/card-actions.js';
 import { renderHelpCard } from '../../cards/help-card.js';
 import { renderNoticeCard } from '../../cards/text-card.js';
 import type { Config } from '../config.js';
+import type { Incident } from '../incidents/incident.js';
 import type { Store } from '../store/store.js';
 import { COMMANDS, parseCommand } from './commands.js';
 import { readTurn } from './read-turn.js';
@@ -17,9 +19,8 @@ export interface TeamsAppDeps {
   now: () => Date;
   /** Called when the alert channel changes, so waiting deliveries go out. */
   onChannelBound: () => void;
+  renderIncident: (incident: Incident) => AdaptiveCard;
 }
-
-const CARD_VERBS = ['incident.acknowledge', 'incident.unacknowledge', 'incident.escalate', 'incident.resolve', 'incident.note'] as const;
 
 /** The teams-ai Application: thin routes that parse the activity, call the core, render, send. */
 export function createTeamsApp(deps: TeamsAppDeps): Application<TurnState> {
@@ -71,7 +72,13 @@ export function createTeamsApp(deps: TeamsAppDeps): Application<TurnState> {
   });
 
   for (const verb of CARD_VERBS) {
-    app.adaptiveCards.actionExecute(verb, async () => {
+    app.adaptiveCards.actionExecute(verb, async (_context, _state, data) => {
+      const parsed = parseActionData(verb, data);
+      if (!parsed.ok) return parsed.message;
+      const incident = await deps.store.getIncident(parsed.action.incidentId);
+      if (!incident) return 'This incident is not known to this Glasswatch (was the card posted by another deployment?).';
+      // Refresh re-renders the current state for the viewer; it changes nothing.
+      if (parsed.action.verb === 'incident.refresh') return deps.renderIncident(incident);
       return 'Acting on incidents from the card is not available yet in this version. The incident stays open and visible in this channel.';
     });
   }

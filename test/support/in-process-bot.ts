@@ -1,0 +1,26 @@
+import { pino } from 'pino';
+import type { Config } from '../../bot/config.js';
+import { startGlasswatch, type RunningGlasswatch } from '../../bot/glasswatch.js';
+import { tempDir } from './temp-dir.js';
+
+/** A local-mode Config on a random loopback port and a fresh data folder, with overrides. */
+export function localConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    mode: 'local',
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: tempDir().path,
+    webhook: {},
+    accounts: [],
+    responders: [],
+    allowedTenants: [],
+    playground: false,
+    logLevel: 'silent',
+    ...overrides,
+  };
+}
+
+export async function startInProcessBot(overrides: Partial<Config> = {}): Promise<RunningGlasswatch> {
+  const config = localConfig(overrides);
+  return startGlasswatch(config, { logger: pino({ level: config.logLevel }) });
+}
