@@ -13,6 +13,7 @@ import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { botFrameworkGateway } from './teams/bot-framework-gateway.js';
 import { DeliveryWorker } from './teams/delivery-worker.js';
+import { noRetryHttpClient } from './teams/no-retry-http-client.js';
 import { incidentCard } from './teams/incident-card.js';
 import { Pacer } from './teams/pacer.js';
 import { createTeamsApp } from './teams/teams-app.js';
@@ -51,6 +52,10 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
           MicrosoftAppTenantId: config.bot.tenantId,
         }
       : {},
+    undefined,
+    undefined,
+    // The outbox owns retries: this transport stops the SDK from retrying behind its back.
+    { httpClient: noRetryHttpClient },
   );
   const renderIncident = (incident: Incident) => incidentCard(incident, { demo: false, responderIds: config.responders.map((r) => r.id) });
   const worker = new DeliveryWorker({

@@ -1,12 +1,13 @@
 import { ActivityTypes, CardFactory, Channels, MessageFactory, type Activity, type CloudAdapter, type ConversationParameters } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/adaptive-card.js';
 import type { ChannelBinding, PostedMessage } from '../store/store.js';
+import { parseRetryAfter } from './retry-after.js';
 import { TeamsSendError, type TeamsGateway } from './teams-gateway.js';
 
 /**
- * TeamsGateway over botbuilder's CloudAdapter. The SDK's connector client retries each call up to
- * three times itself (core-rest-pipeline's default policy, honouring Retry-After; botbuilder offers
- * no switch to turn it off); what still fails surfaces here and the outbox retries it durably.
+ * TeamsGateway over botbuilder's CloudAdapter. The adapter's connector client runs on
+ * noRetryHttpClient (see glasswatch.ts), so every failure surfaces here at once and the outbox alone
+ * decides when to try again.
  */
 export function botFrameworkGateway(adapter: CloudAdapter, appId: string): TeamsGateway {
   return {
@@ -87,10 +88,3 @@ function readRetryAfter(error: unknown): number | undefined {
   return typeof raw === 'string' ? parseRetryAfter(raw) : undefined;
 }
 
-/** Retry-After is seconds or an HTTP date. */
-export function parseRetryAfter(raw: string, now = Date.now()): number | undefined {
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
