@@ -177,8 +177,11 @@ function splitList(raw: string | undefined): string[] {
   return (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
+/** UPNs, object ids and tenant ids compare case-insensitively; the first spelling met is kept. */
 function unique(values: string[]): string[] {
-  return [...new Set(values)];
+  const byKey = new Map<string, string>();
+  for (const value of values) if (!byKey.has(value.toLowerCase())) byKey.set(value.toLowerCase(), value);
+  return [...byKey.values()];
 }
 
 function mergeResponders(file: ConfigFile, fromEnv: string[]): Responder[] {

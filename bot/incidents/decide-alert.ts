@@ -1,5 +1,6 @@
 import type { ParsedAlert } from '../intake/alert.js';
 import { RECENT_SIGNINS_KEPT, type Incident } from './incident.js';
+import { newestFirst } from '../intake/newest-first.js';
 import { headlineFor } from './headline.js';
 
 export type AlertOutcome = 'created' | 'grouped' | 'duplicate' | 'resolved-notice';
@@ -76,7 +77,8 @@ function groupInto(open: Incident, alert: ParsedAlert): Incident {
     firstSeen: alert.firedAt < open.firstSeen ? alert.firedAt : open.firstSeen,
     lastSeen: newer ? alert.firedAt : open.lastSeen,
     latest: newer ? (alert.signIns[0] ?? open.latest) : open.latest,
-    recentSignIns: [...alert.signIns, ...open.recentSignIns].slice(0, RECENT_SIGNINS_KEPT),
+    // Sorted, not prepended: a late (older) alert must not push newer sign-ins out of the list.
+    recentSignIns: newestFirst([...alert.signIns, ...open.recentSignIns]).slice(0, RECENT_SIGNINS_KEPT),
     lastAlertId: alert.alertId,
     // A more severe alert raises the incident (Sev0 sorts before Sev1).
     severity: alert.severity < open.severity ? alert.severity : open.severity,

@@ -97,7 +97,8 @@ export class SqliteStore implements Store {
   async commitAlert(commit: AlertCommit): Promise<void> {
     const { alert, incident, previousVersion, receivedAt } = commit;
     const now = receivedAt.getTime();
-    const run = this.db.transaction(() => {
+    // Building the transaction already touches the connection (it prepares BEGIN/COMMIT), so guard it too.
+    const run = guard(() => this.db.transaction(() => {
       if (previousVersion === undefined) {
         this.db
           .prepare('INSERT INTO incidents (id, subject_key, status, version, opened_at, body) VALUES (?, ?, ?, ?, ?, ?)')
@@ -125,7 +126,7 @@ export class SqliteStore implements Store {
                                     THEN excluded.next_attempt_at ELSE deliveries.next_attempt_at END`,
         )
         .run(incident.id, incident.version, now, now);
-    });
+    }));
     guard(() => run.immediate());
   }
 
@@ -207,12 +208,17 @@ export class SqliteStore implements Store {
     });
   }
 
-  async setAlertChannel(binding: ChannelBinding): Promise<void> {
-    guard(() =>
+  async setAlertChannel(binding: ChannelBinding, now: number): Promise<void> {
+    const run = this.db.transaction(() => {
       this.db
         .prepare("INSERT INTO settings (key, value) VALUES ('alertChannel', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-        .run(JSON.stringify(binding)),
-    );
+        .run(JSON.stringify(binding));
+      // Cards that were waiting for a channel go out now rather than at their next idle check.
+      this.db
+        .prepare('UPDATE deliveries SET next_attempt_at = ? WHERE target_version > delivered_version AND activity_id IS NULL AND attempts = 0')
+        .run(now);
+    });
+    guard(() => run.immediate());
   }
 }
 

@@ -82,5 +82,6 @@ export interface Store {
   deliveryStats(): Promise<DeliveryStats>;
 
   getAlertChannel(): Promise<ChannelBinding | undefined>;
-  setAlertChannel(binding: ChannelBinding): Promise<void>;
+  /** Binds the alert channel and makes every card still waiting for one due at `now`. */
+  setAlertChannel(binding: ChannelBinding, now: number): Promise<void>;
 }

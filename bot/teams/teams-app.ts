@@ -125,7 +125,7 @@ async function bind(context: TurnContext, deps: TeamsAppDeps): Promise<void> {
     tenantId: turn.tenantId,
     boundBy: { id: turn.userAadId ?? turn.userId, name: turn.userName },
     boundAt,
-  });
+  }, deps.now().getTime());
   deps.logger.info({ channelId: turn.channelId, teamId: turn.teamId ?? 'unknown' }, 'alert channel bound');
   deps.onChannelBound();
   return reply(
