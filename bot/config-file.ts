@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { escalationSchema } from './escalation/escalation-config.js';
 
 /**
  * The YAML configuration file (GLASSWATCH_CONFIG). Strict: an unknown key is an error, because a
@@ -17,6 +18,7 @@ export const configFileSchema = z
     responders: z.array(responderSchema).default([]),
     /** Teams tenants whose users may talk to the bot, beyond MicrosoftAppTenantId. */
     allowedTenants: z.array(z.string().trim().min(1)).default([]),
+    escalation: escalationSchema.optional(),
   })
   .strict();
 
@@ -45,7 +47,7 @@ export function readConfigFile(path: string): ConfigFileResult {
     ok: false,
     problems: parsed.error.issues.map((issue) => {
       const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-      return `${path}: ${where}: ${issue.message}. Allowed keys: accounts, responders, allowedTenants.`;
+      return `${path}: ${where}: ${issue.message}. Allowed top-level keys: accounts, responders, allowedTenants, escalation.`;
     }),
   };
 }

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { readConfigFile, type ConfigFile } from './config-file.js';
+import type { EscalationPolicy } from './escalation/escalation-policy.js';
+import { toEscalationPolicy } from './escalation/escalation-config.js';
 
 export interface Responder {
   id: string;
@@ -31,6 +33,7 @@ export interface Config {
   /** Teams tenant ids whose activities are accepted outside local mode. */
   allowedTenants: string[];
   playground: boolean;
+  escalation: EscalationPolicy;
   snapshotPath?: string;
   logLevel: string;
 }
@@ -136,6 +139,7 @@ export function loadConfig(env: Env, cwd: string): ConfigResult {
       responders,
       allowedTenants,
       playground: mode === 'local' && playgroundSetting === 'on',
+      escalation: toEscalationPolicy(file.escalation),
       snapshotPath: get('GLASSWATCH_SNAPSHOT') ? resolve(cwd, get('GLASSWATCH_SNAPSHOT') ?? '') : undefined,
       logLevel: get('LOG_LEVEL') ?? 'info',
     },

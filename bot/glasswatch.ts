@@ -12,7 +12,10 @@ import { entraSigningKeys } from './intake/verify-secure-webhook.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { botFrameworkGateway } from './teams/bot-framework-gateway.js';
+import type { ViewerNotice } from './teams/card-action-route.js';
 import { DeliveryWorker } from './teams/delivery-worker.js';
+import { EscalationClock } from './escalation/escalation-clock.js';
+import { NotificationWorker } from './escalation/notification-worker.js';
 import { noRetryHttpClient } from './teams/no-retry-http-client.js';
 import { incidentCard } from './teams/incident-card.js';
 import { Pacer } from './teams/pacer.js';
@@ -57,18 +60,55 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
     // The outbox owns retries: this transport stops the SDK from retrying behind its back.
     { httpClient: noRetryHttpClient },
   );
-  const renderIncident = (incident: Incident) => incidentCard(incident, { demo: false, responderIds: config.responders.map((r) => r.id) });
+  const cardOptions = { demo: false, responderIds: config.responders.map((r) => r.id), escalationLevels: config.escalation.levels.length };
+  const renderIncident = (incident: Incident, notice?: ViewerNotice) => incidentCard(incident, cardOptions, notice);
+  const pacer = new Pacer();
+  const gateway = botFrameworkGateway(adapter, config.bot?.appId ?? '');
   const worker = new DeliveryWorker({
     store,
-    gateway: botFrameworkGateway(adapter, config.bot?.appId ?? ''),
-    render: renderIncident,
-    pacer: new Pacer(),
+    gateway,
+    render: (incident) => renderIncident(incident),
+    pacer,
     metrics,
     logger: logger.child({ component: 'outbox' }),
     now: () => now().getTime(),
     random,
   });
-  const app = createTeamsApp({ adapter, config, store, logger, now, onChannelBound: () => worker.kick(), renderIncident });
+  const notifications = new NotificationWorker({
+    store,
+    gateway,
+    pacer,
+    responders: config.responders,
+    metrics,
+    logger: logger.child({ component: 'notifications' }),
+    now: () => now().getTime(),
+    random,
+  });
+  const changed = () => {
+    worker.kick();
+    notifications.kick();
+    clock.kick();
+  };
+  const clock = new EscalationClock({
+    store,
+    now,
+    policy: config.escalation,
+    metrics,
+    logger: logger.child({ component: 'escalation' }),
+    onChange: changed,
+  });
+  const app = createTeamsApp({
+    adapter,
+    config,
+    store,
+    logger,
+    now,
+    policy: config.escalation,
+    metrics,
+    renderIncident,
+    onChange: changed,
+    onChannelBound: changed,
+  });
 
   let accepting = true;
   const secureWebhook = config.webhook.secureWebhook;
@@ -81,13 +121,13 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
           ? { ...secureWebhook, keys: entraSigningKeys(secureWebhook.authorityHost, secureWebhook.tenantId) }
           : undefined,
       },
-      record: (alert, rawBody) => recordAlert({ store, now, newId }, alert, rawBody),
+      record: (alert, rawBody) => recordAlert({ store, now, newId, policy: config.escalation }, alert, rawBody),
       accepting: () => accepting,
       now,
       logger,
       onRecorded: (recorded) => {
         metrics.inc('glasswatch_alerts_received_total', { outcome: recorded.outcome });
-        if (recorded.outcome !== 'duplicate') worker.kick();
+        if (recorded.outcome !== 'duplicate') changed();
       },
     },
     messages: (req, res) => adapter.process(req, res, async (context) => { await app.run(context); }),
@@ -105,6 +145,8 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
     server.listen(config.port, config.host, () => resolve());
   });
   worker.start();
+  notifications.start();
+  clock.start();
   const address: AddressInfo | string | null = server.address();
   if (address === null || typeof address === 'string') throw new Error('the HTTP server has no TCP address');
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -115,6 +157,8 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
     metrics,
     async shutdown(drainMs = 10_000) {
       accepting = false;
+      await clock.stop();
+      await notifications.stop();
       await worker.stop();
       try {
         await worker.drain(Date.now() + drainMs);

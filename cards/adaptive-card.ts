@@ -105,6 +105,8 @@ export interface TextInput {
   placeholder?: string;
   isMultiline?: boolean;
   maxLength?: number;
+  isRequired?: boolean;
+  errorMessage?: string;
 }
 
 export type AdaptiveElement =
@@ -156,6 +158,16 @@ export interface SubCard {
   actions?: AdaptiveAction[];
 }
 
+/**
+ * A Teams @mention: the card's text holds `text` verbatim (e.g. "<at>Ada Lovelace</at>") and
+ * Teams swaps it for a mention of `mentioned.id` (a Teams user id, an Entra object id or a UPN).
+ */
+export interface MentionEntity {
+  type: 'mention';
+  text: string;
+  mentioned: { id: string; name: string };
+}
+
 export interface AdaptiveCard {
   type: 'AdaptiveCard';
   $schema: typeof ADAPTIVE_CARD_SCHEMA;
@@ -164,7 +176,7 @@ export interface AdaptiveCard {
   actions?: AdaptiveAction[];
   /** Universal Actions: listed users' clients fetch a fresh, per-user card on view. */
   refresh?: { action: ExecuteAction; userIds: string[] };
-  msteams?: { width: 'Full' };
+  msteams?: { width: 'Full'; entities?: MentionEntity[] };
 }
 
 /** The envelope every Glasswatch card shares. */

@@ -7,6 +7,7 @@ import {
   type AdaptiveAction,
   type AdaptiveCard,
   type AdaptiveElement,
+  type Container,
   type ContainerStyle,
   type Fact,
   type OpenUrlAction,
@@ -22,7 +23,7 @@ import {
   RESOLUTION_LABELS,
   executeAction,
 } from './card-actions.js';
-import { describeResult, describeSubject, formatUtc, safeText } from './format.js';
+import { describeResult, describeSubject, formatUtc, safeText, safeUrl } from './format.js';
 
 export type AlertCardState = 'triggered' | 'acknowledged' | 'resolved';
 
@@ -53,15 +54,30 @@ export interface AlertCardModel {
   actionsAvailable: boolean;
   /** Responders whose clients refresh the card on view (Teams allows at most 60). */
   refreshUserIds?: string[];
+  /** Oldest first, as the incident keeps it; the card shows the last MAX_TIMELINE_ROWS. `at` is ISO UTC. */
+  timeline?: { at: string; text: string }[];
+  /**
+   * Shown first, to the person who clicked only: set it on the invoke response's card, never on
+   * the card edited in place for everyone ("Already acknowledged by Ada Lovelace at 14:03 UTC").
+   */
+  viewerNotice?: { text: string; tone: 'good' | 'warning' | 'attention' };
+  /** e.g. "Escalation level 2 of 3 · next at 14:20 UTC": the caller formats it. */
+  escalationLine?: string;
+  /** Resolved incidents: why, in the picker's words, and the resolver's note. */
+  resolution?: { label: string; note?: string };
+  /** Resolved incidents: who confirmed the break-glass password was rotated after this use. `confirmedAt` is ISO UTC. */
+  passwordRotation?: { confirmedBy: string; confirmedAt: string };
 }
 
 /** Keeps a card with ten rows of hostile 1 KB values far below Teams' message limit. */
 export const MAX_RECENT_ROWS = 10;
 export const MAX_REFRESH_USER_IDS = 60;
+/** The newest timeline lines on the card; the audit trail keeps every one. */
+export const MAX_TIMELINE_ROWS = 5;
+export const ROTATE_PASSWORD_LINE = 'Rotate the break-glass password now: any use exposes it.';
 const MAX_TEXT = 200;
 const MAX_CELL = 60;
-// An over-long link is more likely junk than a query link; dropping it keeps the card small.
-const MAX_URL = 2048;
+const MAX_NOTICE = 300;
 
 const BANNER: Record<AlertCardState, { style: ContainerStyle; label: string }> = {
   triggered: { style: 'attention', label: 'NEEDS A RESPONDER' },
@@ -70,9 +86,16 @@ const BANNER: Record<AlertCardState, { style: ContainerStyle; label: string }> =
 };
 
 export function renderAlertCard(vm: AlertCardModel): AdaptiveCard {
-  const body: AdaptiveElement[] = [header(vm), { type: 'FactSet', facts: facts(vm), spacing: 'medium' }];
+  const body: AdaptiveElement[] = [];
+  if (vm.viewerNotice) body.push(viewerNotice(vm.viewerNotice));
+  body.push(header(vm));
+  const rotation = passwordRotation(vm);
+  if (rotation) body.push(rotation);
+  body.push({ type: 'FactSet', facts: facts(vm), spacing: 'medium' });
   const table = recentTable(vm.recentSignIns);
   if (table) body.push({ type: 'TextBlock', text: 'Recent sign-ins', weight: 'bolder', spacing: 'medium' }, table);
+  const timeline = timelineBlock(vm.timeline ?? []);
+  if (timeline) body.push(timeline);
   if (!vm.actionsAvailable && vm.state !== 'resolved') {
     body.push({
       type: 'TextBlock',
@@ -84,6 +107,8 @@ export function renderAlertCard(vm: AlertCardModel): AdaptiveCard {
   }
 
   const card = adaptiveCard(body, [...(vm.actionsAvailable ? buttons(vm) : []), ...links(vm.links)]);
+  // Resolved cards keep `refresh` too: a responder who opens the channel later still gets the
+  // final state with the current version in its Note and Password rotated buttons.
   const userIds = [...new Set(vm.refreshUserIds ?? [])].slice(0, MAX_REFRESH_USER_IDS);
   if (vm.actionsAvailable && userIds.length > 0) {
     card.refresh = {
@@ -107,6 +132,14 @@ function header(vm: AlertCardModel): AdaptiveElement {
     { type: 'TextBlock', text: safeText(vm.headline, MAX_TEXT), size: 'large', weight: 'bolder', wrap: true, spacing: 'small' },
   ];
   if (vm.stateLine) items.push({ type: 'TextBlock', text: safeText(vm.stateLine, MAX_TEXT), wrap: true, spacing: 'small' });
+  if (vm.escalationLine) {
+    items.push({ type: 'TextBlock', text: safeText(vm.escalationLine, MAX_TEXT), size: 'small', wrap: true, spacing: 'none' });
+  }
+  if (vm.state === 'resolved' && vm.resolution) {
+    items.push({ type: 'TextBlock', text: `Resolution: ${safeText(vm.resolution.label, MAX_TEXT)}`, weight: 'bolder', wrap: true, spacing: 'small' });
+    const note = vm.resolution.note?.trim();
+    if (note) items.push({ type: 'TextBlock', text: `Note: ${safeText(note, MAX_NOTE_LENGTH)}`, wrap: true, spacing: 'none' });
+  }
   if (vm.resolvedNotice) {
     items.push({ type: 'TextBlock', text: safeText(vm.resolvedNotice, MAX_TEXT), wrap: true, isSubtle: true, spacing: 'small' });
   }
@@ -120,6 +153,71 @@ function header(vm: AlertCardModel): AdaptiveElement {
     });
   }
   return { type: 'Container', style: banner.style, bleed: true, items };
+}
+
+function viewerNotice(notice: NonNullable<AlertCardModel['viewerNotice']>): Container {
+  return {
+    type: 'Container',
+    style: notice.tone,
+    bleed: true,
+    items: [{ type: 'TextBlock', text: safeText(notice.text, MAX_NOTICE), weight: 'bolder', wrap: true }],
+  };
+}
+
+/**
+ * Any use of a break-glass account exposes its password, so a resolved incident asks for a
+ * rotation until someone confirms it. Only for user accounts: an app or a monitoring change has
+ * no password to rotate.
+ */
+function passwordRotation(vm: AlertCardModel): Container | undefined {
+  if (vm.state !== 'resolved' || vm.subject.kind !== 'user') return undefined;
+  const done = vm.passwordRotation;
+  if (done) {
+    return {
+      type: 'Container',
+      style: 'good',
+      spacing: 'medium',
+      items: [
+        {
+          type: 'TextBlock',
+          text: `Password rotated · confirmed by ${safeText(done.confirmedBy, MAX_TEXT)} at ${safeText(formatUtc(done.confirmedAt), 40)}`,
+          wrap: true,
+        },
+      ],
+    };
+  }
+  const items: AdaptiveElement[] = [{ type: 'TextBlock', text: ROTATE_PASSWORD_LINE, weight: 'bolder', wrap: true }];
+  if (vm.actionsAvailable) {
+    items.push({
+      type: 'ActionSet',
+      actions: [executeAction('Password rotated', 'incident.confirm-rotation', { incidentId: vm.incidentId, version: vm.version }, 'positive')],
+    });
+  }
+  return { type: 'Container', style: 'warning', spacing: 'medium', items };
+}
+
+function timelineBlock(entries: { at: string; text: string }[]): Container | undefined {
+  if (entries.length === 0) return undefined;
+  const shown = entries.slice(-MAX_TIMELINE_ROWS);
+  const items: AdaptiveElement[] = [{ type: 'TextBlock', text: 'Timeline', weight: 'bolder' }];
+  const hidden = entries.length - shown.length;
+  if (hidden > 0) {
+    items.push({ type: 'TextBlock', text: `${hidden} earlier ${hidden === 1 ? 'entry' : 'entries'} in the audit trail`, size: 'small', isSubtle: true, wrap: true, spacing: 'none' });
+  }
+  let previousDate: string | undefined;
+  for (const entry of shown) {
+    const when = splitUtc(entry.at);
+    // The date only when it changes, chat-style: most incidents live and die within a day.
+    const at = when ? (when.date === previousDate ? when.time : `${when.date} ${when.time}`) : entry.at;
+    previousDate = when?.date;
+    items.push({ type: 'TextBlock', text: `${safeText(at, 40)} · ${safeText(entry.text, MAX_TEXT)}`, size: 'small', wrap: true, spacing: 'none' });
+  }
+  return { type: 'Container', spacing: 'medium', items };
+}
+
+function splitUtc(iso: string): { date: string; time: string } | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2} UTC)$/.exec(formatUtc(iso));
+  return m?.[1] !== undefined && m[2] !== undefined ? { date: m[1], time: m[2] } : undefined;
 }
 
 function facts(vm: AlertCardModel): Fact[] {
@@ -195,15 +293,18 @@ function buttons(vm: AlertCardModel): AdaptiveAction[] {
         executeAction('Acknowledge', 'incident.acknowledge', target, 'positive'),
         executeAction('Escalate', 'incident.escalate', target),
         resolveAction(vm),
+        noteAction(vm),
       ];
     case 'acknowledged':
       return [
         executeAction('Unacknowledge', 'incident.unacknowledge', target),
         executeAction('Escalate', 'incident.escalate', target),
         resolveAction(vm),
+        noteAction(vm),
       ];
     case 'resolved':
-      return [];
+      // "Password rotated" sits beside its instruction (see passwordRotation), not down here.
+      return [noteAction(vm)];
     default: {
       const unreachable: never = vm.state;
       return unreachable;
@@ -243,6 +344,34 @@ function resolveAction(vm: AlertCardModel): ShowCardAction {
   };
 }
 
+/**
+ * A note at any stage: the findings of an investigation belong on the incident. The input shares
+ * the id "note" with Resolve's optional note; Action.Execute gathers inputs from its own card
+ * and its parents only, never from a sibling ShowCard, so the two cannot mix.
+ */
+function noteAction(vm: AlertCardModel): ShowCardAction {
+  return {
+    type: 'Action.ShowCard',
+    title: 'Note',
+    card: {
+      type: 'AdaptiveCard',
+      body: [
+        {
+          type: 'Input.Text',
+          id: NOTE_INPUT_ID,
+          label: 'Note',
+          placeholder: 'What you found, who you called, ticket or change number',
+          isMultiline: true,
+          maxLength: MAX_NOTE_LENGTH,
+          isRequired: true,
+          errorMessage: 'Write a note first.',
+        },
+      ],
+      actions: [executeAction('Add note', 'incident.note', { incidentId: vm.incidentId, version: vm.version })],
+    },
+  };
+}
+
 function links(l: AlertCardModel['links']): OpenUrlAction[] {
   const out: OpenUrlAction[] = [];
   const search = safeUrl(l.searchResults);
@@ -250,12 +379,4 @@ function links(l: AlertCardModel['links']): OpenUrlAction[] {
   const portal = safeUrl(l.portal);
   if (portal) out.push({ type: 'Action.OpenUrl', title: 'Open in Azure portal', url: portal });
   return out;
-}
-
-/** Only https links of sane length: an alert field must not become a javascript: or phishing-length URL. */
-function safeUrl(raw: string | undefined): string | undefined {
-  if (raw === undefined || raw.length > MAX_URL) return undefined;
-  if (!URL.canParse(raw)) return undefined;
-  const url = new URL(raw);
-  return url.protocol === 'https:' ? url.toString() : undefined;
 }

@@ -13,6 +13,8 @@ export const CARD_VERBS = [
   'incident.escalate',
   'incident.resolve',
   'incident.note',
+  // A responder confirms the break-glass password was rotated after the use (resolved incidents).
+  'incident.confirm-rotation',
   // Universal Actions' `refresh` needs a verb of its own: it re-renders, it changes nothing.
   'incident.refresh',
 ] as const;
@@ -61,7 +63,12 @@ export function executeAction(title: string, verb: CardVerb, data: ActionTarget,
 /** What an invoke means once checked. `version` is the incident version the card showed. */
 export type CardAction =
   | {
-      verb: 'incident.acknowledge' | 'incident.unacknowledge' | 'incident.escalate' | 'incident.refresh';
+      verb:
+        | 'incident.acknowledge'
+        | 'incident.unacknowledge'
+        | 'incident.escalate'
+        | 'incident.confirm-rotation'
+        | 'incident.refresh';
       incidentId: string;
       version: number;
     }
@@ -126,6 +133,7 @@ export function parseActionData(verb: string, data: unknown): ParsedCardAction {
     case 'incident.acknowledge':
     case 'incident.unacknowledge':
     case 'incident.escalate':
+    case 'incident.confirm-rotation':
     case 'incident.refresh': {
       const parsed = target.safeParse(data);
       return parsed.success ? { ok: true, action: { verb, ...parsed.data } } : refuse(parsed.error);

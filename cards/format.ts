@@ -16,19 +16,43 @@ const pad = (n: number): string => String(n).padStart(2, '0');
  * unreadable comes back unchanged so nothing the alert said is lost.
  */
 export function formatUtc(iso: string): string {
+  const millis = parseUtcMillis(iso);
+  if (millis === undefined) return iso;
+  const at = new Date(millis);
+  return `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())} ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())} UTC`;
+}
+
+/** Milliseconds since the epoch for an ISO time read the way `formatUtc` reads it; undefined when unreadable. */
+export function parseUtcMillis(iso: string): number | undefined {
   const m = ISO_UTC.exec(iso.trim());
-  if (!m) return iso;
+  if (!m) return undefined;
   const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number);
   const second = Number(m[6] ?? '0');
   if (
     year === undefined || month === undefined || day === undefined || hour === undefined || minute === undefined ||
     !(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60)
   ) {
-    return iso;
+    return undefined;
   }
-  const offsetMinutes = parseOffset(m[7]);
-  const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000);
-  return `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())} ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())} UTC`;
+  return Date.UTC(year, month - 1, day, hour, minute, second) - parseOffset(m[7]) * 60_000;
+}
+
+/**
+ * A duration as a responder says it: "under a minute", "1 minute", "60 minutes", "3 hours",
+ * "2 days". Minutes up to two hours, because "90 minutes" is what an escalation policy counts in.
+ */
+export function describeDuration(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 120) return plural(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return plural(hours, 'hour');
+  return plural(Math.floor(hours / 24), 'day');
+}
+
+/** "1 occurrence", "3 occurrences". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function parseOffset(zone: string | undefined): number {
@@ -41,7 +65,8 @@ function parseOffset(zone: string | undefined): number {
 // Control characters (a newline would let "- " or "# " start a list or heading) and bidi
 // overrides (which can make "moc.live@admin" read as something else) are replaced by spaces.
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g;
-const MARKDOWN_PUNCTUATION = /[\\`*_~[\]()#>]/g;
+// `<` too: Teams turns a literal "<at>Name</at>" into a mention when the card names that person.
+const MARKDOWN_PUNCTUATION = /[\\`*_~[\]()#<>]/g;
 
 /**
  * Makes text from outside (UPNs, app names, locations, responder names) render literally in
@@ -96,4 +121,15 @@ export function describeSubject(subject: Subject): string {
       return unreachable;
     }
   }
+}
+
+// An over-long link is more likely junk than a query link; dropping it keeps the card small.
+const MAX_URL = 2048;
+
+/** Only https links of sane length: an alert field must not become a javascript: or phishing-length URL. */
+export function safeUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.length > MAX_URL) return undefined;
+  if (!URL.canParse(raw)) return undefined;
+  const url = new URL(raw);
+  return url.protocol === 'https:' ? url.toString() : undefined;
 }

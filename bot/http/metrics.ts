@@ -6,13 +6,19 @@ export type CounterName =
   | 'glasswatch_alerts_received_total'
   | 'glasswatch_alerts_rejected_total'
   | 'glasswatch_deliveries_total'
-  | 'glasswatch_teams_throttled_total';
+  | 'glasswatch_teams_throttled_total'
+  | 'glasswatch_notifications_total'
+  | 'glasswatch_escalations_total'
+  | 'glasswatch_actions_total';
 
 const HELP: Record<CounterName, string> = {
   glasswatch_alerts_received_total: 'Alerts accepted on /api/alerts, by outcome (created, grouped, duplicate, resolved-notice).',
   glasswatch_alerts_rejected_total: 'Requests to /api/alerts answered with an error, by HTTP status.',
   glasswatch_deliveries_total: 'Card deliveries to Teams, by kind (post, update) and result (ok, retry, failed).',
   glasswatch_teams_throttled_total: 'Teams answers of 429 Too Many Requests.',
+  glasswatch_notifications_total: 'Escalation side effects sent (mention, reminder, channel, webhook, response-steps), by result.',
+  glasswatch_escalations_total: 'Escalations and reminders fired by the clock.',
+  glasswatch_actions_total: 'Card actions by verb and result (ok, refused, not-responder).',
 };
 
 export class Metrics {

@@ -1,5 +1,8 @@
 import type { ParsedAlert } from '../intake/alert.js';
-import { RECENT_SIGNINS_KEPT, type Incident } from './incident.js';
+import type { EscalationPolicy } from '../escalation/escalation-policy.js';
+import { startLadder } from '../escalation/schedule.js';
+import { appendTimeline } from './append-timeline.js';
+import { RECENT_SIGNINS_KEPT, SYSTEM_ACTOR, type Incident } from './incident.js';
 import { newestFirst } from '../intake/newest-first.js';
 import { headlineFor } from './headline.js';
 
@@ -23,18 +26,24 @@ export type AlertDecision =
  * The pure intake decision: what one alert does to the incidents. `now` is the commit time and
  * `newId` the id a new incident would get; both are parameters so the decision is repeatable.
  */
-export function decideAlert(alert: ParsedAlert, context: AlertContext, now: Date, newId: string): AlertDecision {
+export function decideAlert(alert: ParsedAlert, context: AlertContext, now: Date, newId: string, policy: EscalationPolicy): AlertDecision {
   if (context.duplicateOf) return { outcome: 'duplicate', incident: context.duplicateOf };
 
   if (alert.monitorCondition === 'Resolved') {
     // A Resolved notice never closes an incident (a person must), it is recorded where it belongs.
     const target = context.firedIncident ?? context.openForSubject;
     if (target) {
-      const noticed = { ...target, version: target.version + 1, monitorResolvedAt: alert.resolvedAt ?? now.toISOString() };
+      const at = alert.resolvedAt ?? now.toISOString();
+      const noticed = {
+        ...target,
+        version: target.version + 1,
+        monitorResolvedAt: at,
+        timeline: appendTimeline(target.timeline, { at, actor: SYSTEM_ACTOR, kind: 'monitor-resolved', text: 'Azure Monitor reported the condition resolved' }),
+      };
       return { outcome: 'resolved-notice', incident: noticed, previousVersion: target.version };
     }
     // Resolved for an alert we never saw fire: keep it visible rather than lose it.
-    const opened = openIncident(alert, now, newId);
+    const opened = openIncident(alert, now, newId, policy);
     return {
       outcome: 'resolved-notice',
       incident: { ...opened, monitorResolvedAt: alert.resolvedAt ?? now.toISOString() },
@@ -44,10 +53,11 @@ export function decideAlert(alert: ParsedAlert, context: AlertContext, now: Date
 
   const open = context.openForSubject;
   if (open) return { outcome: 'grouped', incident: groupInto(open, alert), previousVersion: open.version };
-  return { outcome: 'created', incident: openIncident(alert, now, newId), previousVersion: undefined };
+  return { outcome: 'created', incident: openIncident(alert, now, newId, policy), previousVersion: undefined };
 }
 
-function openIncident(alert: ParsedAlert, now: Date, id: string): Incident {
+function openIncident(alert: ParsedAlert, now: Date, id: string, policy: EscalationPolicy): Incident {
+  const openedAt = now.toISOString();
   return {
     status: 'triggered',
     id,
@@ -56,7 +66,7 @@ function openIncident(alert: ParsedAlert, now: Date, id: string): Incident {
     headline: headlineFor(alert),
     severity: alert.severity,
     ruleName: alert.alertRule,
-    openedAt: now.toISOString(),
+    openedAt,
     firstSeen: alert.firedAt,
     lastSeen: alert.firedAt,
     occurrences: 1,
@@ -65,9 +75,13 @@ function openIncident(alert: ParsedAlert, now: Date, id: string): Incident {
     firstAlertId: alert.alertId,
     lastAlertId: alert.alertId,
     links: { searchResults: alert.links.searchResults, portal: alert.links.portal },
+    timeline: [{ at: openedAt, actor: SYSTEM_ACTOR, kind: 'opened', text: `Alert "${alert.alertRule}" fired` }],
+    escalation: startLadder('triggered', openedAt, policy),
   };
 }
 
+// Grouped alerts add no timeline line: a storm would push every human action off the card; the
+// occurrence count tells it, and the audit trail keeps each alert.
 function groupInto(open: Incident, alert: ParsedAlert): Incident {
   const newer = alert.firedAt >= open.lastSeen;
   return {

@@ -2,6 +2,50 @@ import type { SignInDetails, Subject } from '../intake/alert.js';
 
 /** The most sign-ins an incident keeps for its card; the occurrence count keeps counting past it. */
 export const RECENT_SIGNINS_KEPT = 10;
+/** The most timeline entries an incident keeps (the audit trail keeps everything). */
+export const TIMELINE_KEPT = 30;
+
+export interface Actor {
+  /** Entra object id (from.aadObjectId), or 'glasswatch' for the system itself. */
+  id: string;
+  name: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { id: 'glasswatch', name: 'Glasswatch' };
+
+export type Resolution = 'drill' | 'authorized-emergency' | 'unauthorized' | 'false-positive';
+
+/** One line of the incident's story, shown on the card (newest last). */
+export interface TimelineEntry {
+  at: string;
+  actor: Actor;
+  kind:
+    | 'opened'
+    | 'grouped'
+    | 'monitor-resolved'
+    | 'acknowledged'
+    | 'unacknowledged'
+    | 'escalated'
+    | 'reminded'
+    | 'resolved'
+    | 'note'
+    | 'rotation-confirmed';
+  text: string;
+}
+
+/** Where the incident stands on its escalation ladder. */
+export interface EscalationState {
+  /** Levels already notified (0 = none yet). */
+  level: number;
+  /** Repeats of the last level already sent. */
+  repeats: number;
+  /** Reminders sent while acknowledged but unresolved. */
+  reminders: number;
+  /** ISO time of the next escalation or reminder; absent when nothing is scheduled (resolved). */
+  nextAt?: string;
+  /** ISO time the current ladder step started counting from. */
+  since: string;
+}
 
 interface IncidentBase {
   id: string;
@@ -26,6 +70,9 @@ interface IncidentBase {
   links: { searchResults?: string; portal?: string };
   /** Set when Azure Monitor sent a Resolved notification for one of this incident's alerts. */
   monitorResolvedAt?: string;
+  /** Oldest first, at most TIMELINE_KEPT (older entries dropped from the card, not from the audit). */
+  timeline: TimelineEntry[];
+  escalation: EscalationState;
 }
 
 export interface TriggeredIncident extends IncidentBase {
@@ -34,15 +81,18 @@ export interface TriggeredIncident extends IncidentBase {
 
 export interface AcknowledgedIncident extends IncidentBase {
   status: 'acknowledged';
-  acknowledgedBy: { id: string; name: string };
+  acknowledgedBy: Actor;
   acknowledgedAt: string;
 }
 
 export interface ResolvedIncident extends IncidentBase {
   status: 'resolved';
-  resolvedBy: { id: string; name: string };
+  resolvedBy: Actor;
   resolvedAt: string;
-  resolution: 'drill' | 'authorized-emergency' | 'unauthorized' | 'false-positive';
+  resolution: Resolution;
+  resolutionNote?: string;
+  /** Set when a responder confirms the break-glass password was rotated after this use. */
+  passwordRotation?: { confirmedBy: Actor; confirmedAt: string };
 }
 
 export type Incident = TriggeredIncident | AcknowledgedIncident | ResolvedIncident;

@@ -1,3 +1,4 @@
+import type { EscalationPolicy } from '../escalation/escalation-policy.js';
 import type { ParsedAlert } from '../intake/alert.js';
 import { ConflictError } from '../store/store-errors.js';
 import type { Store } from '../store/store.js';
@@ -13,9 +14,11 @@ export interface RecordAlertDeps {
   store: Store;
   now: () => Date;
   newId: () => string;
+  policy: EscalationPolicy;
 }
 
 const MAX_ATTEMPTS = 5;
+const AZURE_MONITOR = { id: 'azure-monitor', name: 'Azure Monitor' };
 
 /**
  * Loads what the decision needs, decides, and commits atomically. A conflict means another request
@@ -29,7 +32,7 @@ export async function recordAlert(deps: RecordAlertDeps, alert: ParsedAlert, raw
       alert.monitorCondition === 'Resolved' && !duplicateOf ? await store.incidentForAlert(alert.alertId, 'Fired') : undefined;
     const openForSubject = duplicateOf ? undefined : await store.openIncidentFor(alert.subject.key);
     const now = deps.now();
-    const decision = decideAlert(alert, { duplicateOf, firedIncident, openForSubject }, now, deps.newId());
+    const decision = decideAlert(alert, { duplicateOf, firedIncident, openForSubject }, now, deps.newId(), deps.policy);
     if (decision.outcome === 'duplicate') return { outcome: 'duplicate', incident: decision.incident };
     try {
       await store.commitAlert({
@@ -39,6 +42,22 @@ export async function recordAlert(deps: RecordAlertDeps, alert: ParsedAlert, raw
         incident: decision.incident,
         previousVersion: decision.previousVersion,
         receivedAt: now,
+        // A duplicate is the same alert delivered again: it changes nothing and is not audited again.
+        audit: {
+          kind: `alert.${decision.outcome}`,
+          at: now.toISOString(),
+          actor: AZURE_MONITOR,
+          incidentId: decision.incident.id,
+          alertId: alert.alertId,
+          data: {
+            monitorCondition: alert.monitorCondition,
+            rule: alert.alertRule,
+            severity: alert.severity,
+            subject: alert.subject.key,
+            firedAt: alert.firedAt,
+            occurrences: decision.incident.occurrences,
+          },
+        },
       });
       return { outcome: decision.outcome, incident: decision.incident };
     } catch (error) {

@@ -1,11 +1,23 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { AuditEntry, AuditRecord } from '../audit/audit-entry.js';
+import { appendAudit, readAudit } from '../audit/sqlite-audit.js';
+import type { NotificationIntent, PendingNotification } from '../escalation/notification.js';
 import type { MonitorCondition } from '../intake/alert.js';
 import type { Incident } from '../incidents/incident.js';
 import { SCHEMA_V1, SCHEMA_VERSION } from './sqlite-schema.js';
 import { ConflictError, StoreUnavailableError } from './store-errors.js';
-import type { AlertCommit, ChannelBinding, Delivery, DeliveryStats, PostedMessage, Store } from './store.js';
+import type {
+  AlertCommit,
+  ChannelBinding,
+  Delivery,
+  DeliveryStats,
+  IncidentChange,
+  NotificationStats,
+  PostedMessage,
+  Store,
+} from './store.js';
 
 interface DeliveryRow {
   incident_id: string;
@@ -97,37 +109,162 @@ export class SqliteStore implements Store {
   async commitAlert(commit: AlertCommit): Promise<void> {
     const { alert, incident, previousVersion, receivedAt } = commit;
     const now = receivedAt.getTime();
-    // Building the transaction already touches the connection (it prepares BEGIN/COMMIT), so guard it too.
-    const run = guard(() => this.db.transaction(() => {
-      if (previousVersion === undefined) {
-        this.db
-          .prepare('INSERT INTO incidents (id, subject_key, status, version, opened_at, body) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(incident.id, incident.subject.key, incident.status, incident.version, incident.openedAt, JSON.stringify(incident));
-      } else {
-        const changed = this.db
-          .prepare('UPDATE incidents SET status = ?, version = ?, body = ? WHERE id = ? AND version = ?')
-          .run(incident.status, incident.version, JSON.stringify(incident), incident.id, previousVersion).changes;
-        if (changed !== 1) throw new ConflictError(`incident ${incident.id} changed since version ${previousVersion}`);
-      }
+    guard(() =>
       this.db
-        .prepare(
-          'INSERT INTO alerts (alert_id, monitor_condition, incident_id, outcome, received_at, fired_at, parsed, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(alert.alertId, alert.monitorCondition, incident.id, commit.outcome, receivedAt.toISOString(), alert.firedAt, JSON.stringify(alert), commit.rawBody);
-      // One delivery row per incident: a burst of grouped alerts only raises target_version, so the
-      // worker sends the latest card once (coalescing) and never resets a running backoff.
+        .transaction(() => {
+          this.writeIncident(incident, previousVersion);
+          this.db
+            .prepare(
+              'INSERT INTO alerts (alert_id, monitor_condition, incident_id, outcome, received_at, fired_at, parsed, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            )
+            .run(alert.alertId, alert.monitorCondition, incident.id, commit.outcome, receivedAt.toISOString(), alert.firedAt, JSON.stringify(alert), commit.rawBody);
+          this.requestCard(incident, now);
+          appendAudit(this.db, commit.audit);
+        })
+        .immediate(),
+    );
+  }
+
+  async commitIncidentChange(change: IncidentChange): Promise<void> {
+    guard(() =>
       this.db
-        .prepare(
-          `INSERT INTO deliveries (incident_id, target_version, next_attempt_at, pending_since) VALUES (?, ?, ?, ?)
-           ON CONFLICT(incident_id) DO UPDATE SET
-             target_version = excluded.target_version,
-             pending_since = COALESCE(deliveries.pending_since, excluded.pending_since),
-             next_attempt_at = CASE WHEN deliveries.attempts = 0 AND deliveries.target_version <= deliveries.delivered_version
-                                    THEN excluded.next_attempt_at ELSE deliveries.next_attempt_at END`,
+        .transaction(() => {
+          this.writeIncident(change.incident, change.previousVersion);
+          this.requestCard(change.incident, change.now);
+          const insert = this.db.prepare('INSERT INTO notifications (incident_id, intent, event, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)');
+          for (const draft of change.notifications) {
+            insert.run(change.incident.id, JSON.stringify(draft.intent), draft.event, change.now, change.now);
+          }
+          for (const record of change.audit) appendAudit(this.db, record);
+        })
+        .immediate(),
+    );
+  }
+
+  /** Inserts a new incident, or updates it only if it is still at previousVersion. */
+  private writeIncident(incident: Incident, previousVersion: number | undefined): void {
+    const timer = incident.escalation.nextAt === undefined ? null : Date.parse(incident.escalation.nextAt);
+    if (previousVersion === undefined) {
+      this.db
+        .prepare('INSERT INTO incidents (id, subject_key, status, version, opened_at, timer_due_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(incident.id, incident.subject.key, incident.status, incident.version, incident.openedAt, timer, JSON.stringify(incident));
+      return;
+    }
+    const changed = this.db
+      .prepare('UPDATE incidents SET status = ?, version = ?, timer_due_at = ?, body = ? WHERE id = ? AND version = ?')
+      .run(incident.status, incident.version, timer, JSON.stringify(incident), incident.id, previousVersion).changes;
+    if (changed !== 1) throw new ConflictError(`incident ${incident.id} changed since version ${previousVersion}`);
+  }
+
+  /**
+   * One delivery row per incident: a burst of changes only raises target_version, so the worker
+   * sends the latest card once (coalescing) and a running backoff is never reset.
+   */
+  private requestCard(incident: Incident, now: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO deliveries (incident_id, target_version, next_attempt_at, pending_since) VALUES (?, ?, ?, ?)
+         ON CONFLICT(incident_id) DO UPDATE SET
+           target_version = excluded.target_version,
+           pending_since = COALESCE(deliveries.pending_since, excluded.pending_since),
+           next_attempt_at = CASE WHEN deliveries.attempts = 0 AND deliveries.target_version <= deliveries.delivered_version
+                                  THEN excluded.next_attempt_at ELSE deliveries.next_attempt_at END`,
+      )
+      .run(incident.id, incident.version, now, now);
+  }
+
+  async listOpenIncidents(): Promise<Incident[]> {
+    return guard(() =>
+      this.db
+        .prepare<[], { body: string }>("SELECT body FROM incidents WHERE status <> 'resolved' ORDER BY opened_at")
+        .all()
+        .map((row) => toIncident(row.body)),
+    );
+  }
+
+  async dueTimers(now: number, limit: number): Promise<Incident[]> {
+    return guard(() =>
+      this.db
+        .prepare<[number, number], { body: string }>(
+          "SELECT body FROM incidents WHERE timer_due_at IS NOT NULL AND timer_due_at <= ? AND status <> 'resolved' ORDER BY timer_due_at LIMIT ?",
         )
-        .run(incident.id, incident.version, now, now);
-    }));
-    guard(() => run.immediate());
+        .all(now, limit)
+        .map((row) => toIncident(row.body)),
+    );
+  }
+
+  async nextTimerAt(): Promise<number | undefined> {
+    return guard(() => {
+      const row = this.db
+        .prepare<[], { at: number | null }>("SELECT MIN(timer_due_at) AS at FROM incidents WHERE timer_due_at IS NOT NULL AND status <> 'resolved'")
+        .get();
+      return row?.at ?? undefined;
+    });
+  }
+
+  async dueNotifications(now: number, limit: number): Promise<PendingNotification[]> {
+    return guard(() =>
+      this.db
+        .prepare<[number, number], { id: number; incident_id: string; intent: string; attempts: number; next_attempt_at: number }>(
+          'SELECT id, incident_id, intent, attempts, next_attempt_at FROM notifications WHERE done_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?',
+        )
+        .all(now, limit)
+        .map((row) => ({
+          id: row.id,
+          incidentId: row.incident_id,
+          intent: JSON.parse(row.intent) as NotificationIntent,
+          attempts: row.attempts,
+          nextAttemptAt: row.next_attempt_at,
+        })),
+    );
+  }
+
+  async nextNotificationAt(): Promise<number | undefined> {
+    return guard(() => {
+      const row = this.db.prepare<[], { at: number | null }>('SELECT MIN(next_attempt_at) AS at FROM notifications WHERE done_at IS NULL').get();
+      return row?.at ?? undefined;
+    });
+  }
+
+  async recordNotificationSent(id: number, now: number): Promise<void> {
+    guard(() => this.db.prepare('UPDATE notifications SET done_at = ?, last_error = NULL WHERE id = ?').run(now, id));
+  }
+
+  async recordNotificationFailure(id: number, error: string, nextAttemptAt: number): Promise<void> {
+    guard(() =>
+      this.db
+        .prepare('UPDATE notifications SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?')
+        .run(error, nextAttemptAt, id),
+    );
+  }
+
+  async postponeNotification(id: number, nextAttemptAt: number, reason: string): Promise<void> {
+    guard(() => this.db.prepare('UPDATE notifications SET next_attempt_at = ?, last_error = ? WHERE id = ?').run(nextAttemptAt, reason, id));
+  }
+
+  async notificationStats(): Promise<NotificationStats> {
+    return guard(() => {
+      const row = this.db
+        .prepare<[], { pending: number; failing: number | null }>(
+          'SELECT COUNT(*) AS pending, SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS failing FROM notifications WHERE done_at IS NULL',
+        )
+        .get();
+      const last = this.db
+        .prepare<[], { last_error: string }>(
+          'SELECT last_error FROM notifications WHERE done_at IS NULL AND attempts > 0 ORDER BY next_attempt_at LIMIT 1',
+        )
+        .get();
+      return { pending: row?.pending ?? 0, failing: row?.failing ?? 0, lastError: last?.last_error };
+    });
+  }
+
+  async appendAudit(record: AuditRecord): Promise<AuditEntry> {
+    // Created inside guard: on a closed database even building the transaction throws.
+    return guard(() => this.db.transaction(() => appendAudit(this.db, record)).immediate());
+  }
+
+  async readAudit(incidentId?: string): Promise<AuditEntry[]> {
+    return guard(() => [...readAudit(this.db, incidentId === undefined ? {} : { incidentId })]);
   }
 
   async dueDeliveries(now: number, limit: number): Promise<Delivery[]> {
@@ -139,6 +276,13 @@ export class SqliteStore implements Store {
         .all(now, limit)
         .map(toDelivery),
     );
+  }
+
+  async postedMessage(incidentId: string): Promise<PostedMessage | undefined> {
+    return guard(() => {
+      const row = this.db.prepare<[string], DeliveryRow>('SELECT * FROM deliveries WHERE incident_id = ?').get(incidentId);
+      return row ? toDelivery(row).message : undefined;
+    });
   }
 
   async nextDeliveryAt(): Promise<number | undefined> {
@@ -208,17 +352,21 @@ export class SqliteStore implements Store {
     });
   }
 
-  async setAlertChannel(binding: ChannelBinding, now: number): Promise<void> {
-    const run = this.db.transaction(() => {
+  async setAlertChannel(binding: ChannelBinding, now: number, audit: AuditRecord): Promise<void> {
+    guard(() =>
       this.db
-        .prepare("INSERT INTO settings (key, value) VALUES ('alertChannel', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-        .run(JSON.stringify(binding));
-      // Cards that were waiting for a channel go out now rather than at their next idle check.
-      this.db
-        .prepare('UPDATE deliveries SET next_attempt_at = ? WHERE target_version > delivered_version AND activity_id IS NULL AND attempts = 0')
-        .run(now);
-    });
-    guard(() => run.immediate());
+        .transaction(() => {
+          appendAudit(this.db, audit);
+          this.db
+            .prepare("INSERT INTO settings (key, value) VALUES ('alertChannel', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .run(JSON.stringify(binding));
+          // Cards that were waiting for a channel go out now rather than at their next idle check.
+          this.db
+            .prepare('UPDATE deliveries SET next_attempt_at = ? WHERE target_version > delivered_version AND activity_id IS NULL AND attempts = 0')
+            .run(now);
+        })
+        .immediate(),
+    );
   }
 }
 

@@ -1,3 +1,5 @@
+import type { AuditEntry, AuditRecord } from '../audit/audit-entry.js';
+import type { NotificationDraft, PendingNotification } from '../escalation/notification.js';
 import type { MonitorCondition, ParsedAlert } from '../intake/alert.js';
 import type { AlertOutcome } from '../incidents/decide-alert.js';
 import type { Incident } from '../incidents/incident.js';
@@ -51,6 +53,22 @@ export interface AlertCommit {
   /** The version the decision was based on; undefined for a new incident. */
   previousVersion: number | undefined;
   receivedAt: Date;
+  audit: AuditRecord;
+}
+
+export interface IncidentChange {
+  incident: Incident;
+  /** The version the decision was based on. */
+  previousVersion: number;
+  audit: AuditRecord[];
+  notifications: NotificationDraft[];
+  now: number;
+}
+
+export interface NotificationStats {
+  pending: number;
+  failing: number;
+  lastError?: string;
 }
 
 /**
@@ -72,7 +90,27 @@ export interface Store {
    */
   commitAlert(commit: AlertCommit): Promise<void>;
 
+  /** Commits a decided change: the incident (version-checked), its card refresh, side effects and audit. */
+  commitIncidentChange(change: IncidentChange): Promise<void>;
+  listOpenIncidents(): Promise<Incident[]>;
+  /** Open incidents whose escalation or reminder timer is due. */
+  dueTimers(now: number, limit: number): Promise<Incident[]>;
+  nextTimerAt(): Promise<number | undefined>;
+
+  dueNotifications(now: number, limit: number): Promise<PendingNotification[]>;
+  nextNotificationAt(): Promise<number | undefined>;
+  recordNotificationSent(id: number, now: number): Promise<void>;
+  recordNotificationFailure(id: number, error: string, nextAttemptAt: number): Promise<void>;
+  postponeNotification(id: number, nextAttemptAt: number, reason: string): Promise<void>;
+  notificationStats(): Promise<NotificationStats>;
+
+  /** Appends to the hash-chained audit trail on its own (refusals, bindings). */
+  appendAudit(record: AuditRecord): Promise<AuditEntry>;
+  readAudit(incidentId?: string): Promise<AuditEntry[]>;
+
   dueDeliveries(now: number, limit: number): Promise<Delivery[]>;
+  /** Where the incident's card was posted, once it was. */
+  postedMessage(incidentId: string): Promise<PostedMessage | undefined>;
   /** Epoch ms of the earliest pending delivery, if any. */
   nextDeliveryAt(): Promise<number | undefined>;
   recordDelivered(incidentId: string, version: number, message: PostedMessage): Promise<void>;
@@ -82,6 +120,6 @@ export interface Store {
   deliveryStats(): Promise<DeliveryStats>;
 
   getAlertChannel(): Promise<ChannelBinding | undefined>;
-  /** Binds the alert channel and makes every card still waiting for one due at `now`. */
-  setAlertChannel(binding: ChannelBinding, now: number): Promise<void>;
+  /** Binds the alert channel (audited) and makes every card still waiting for one due at `now`. */
+  setAlertChannel(binding: ChannelBinding, now: number, audit: AuditRecord): Promise<void>;
 }

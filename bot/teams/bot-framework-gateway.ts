@@ -33,17 +33,31 @@ export function botFrameworkGateway(adapter: CloudAdapter, appId: string): Teams
     },
 
     async updateMessage(message: PostedMessage, card: AdaptiveCard): Promise<void> {
-      const reference = {
-        channelId: Channels.Msteams,
-        serviceUrl: message.serviceUrl,
-        conversation: { id: message.conversationId, isGroup: true, conversationType: 'channel', name: '' },
-      };
       await call(() =>
-        adapter.continueConversationAsync(appId, reference, async (context) => {
+        adapter.continueConversationAsync(appId, threadOf(message), async (context) => {
           await context.updateActivity({ ...cardActivity(card), id: message.activityId });
         }),
       );
     },
+
+    async replyInThread(message: PostedMessage, card: AdaptiveCard): Promise<void> {
+      await call(() =>
+        adapter.continueConversationAsync(appId, threadOf(message), async (context) => {
+          await context.sendActivity(cardActivity(card));
+        }),
+      );
+    },
+  };
+}
+
+/** The posted card's thread as a conversation reference: its conversation id names the thread. */
+function threadOf(message: PostedMessage) {
+  return {
+    // Replies go to the card's own message, so they land in its thread.
+    activityId: message.activityId,
+    channelId: Channels.Msteams,
+    serviceUrl: message.serviceUrl,
+    conversation: { id: message.conversationId, isGroup: true, conversationType: 'channel', name: '' },
   };
 }
 

@@ -4,6 +4,7 @@ import type { Incident } from '../incidents/incident.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Delivery, Store } from '../store/store.js';
 import type { Pacer } from './pacer.js';
+import { Pump } from '../scheduling/pump.js';
 import { retryDelay } from './retry-policy.js';
 import { TeamsSendError, type TeamsGateway } from './teams-gateway.js';
 
@@ -23,85 +24,51 @@ export interface DeliveryWorkerDeps {
 }
 
 const BATCH = 25;
-/** Even with nothing due, look again this often (another process may share the store later). */
-const IDLE_POLL_MS = 30_000;
 
 /**
  * The outbox: sends each incident's latest card to Teams until it is there. Deliveries live in the
  * store, so a crash or restart resumes them; the worker only decides when and how to try.
  */
 export class DeliveryWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private rerun = false;
-  private stopped = false;
+  private readonly pump: Pump;
   private readonly lastEditAt = new Map<string, number>();
 
-  constructor(private readonly deps: DeliveryWorkerDeps) {}
+  constructor(private readonly deps: DeliveryWorkerDeps) {
+    this.pump = new Pump({
+      name: 'outbox',
+      round: () => this.round(),
+      nextAt: () => deps.store.nextDeliveryAt(),
+      now: deps.now,
+      logger: deps.logger,
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.kick();
+    this.pump.start();
   }
 
   /** Something changed (an alert was committed, a channel bound): look now. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = undefined;
-    });
+    this.pump.kick();
   }
 
   /** Stops scheduling; waits for the round in flight. Pending deliveries stay in the store. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.pump.stop();
   }
 
   /** Delivers what is due now, repeatedly, until nothing is due or the deadline passes. */
   async drain(deadline: number): Promise<void> {
-    await this.running;
     while (this.deps.now() < deadline) {
-      const due = await this.deps.store.dueDeliveries(this.deps.now(), BATCH);
-      if (due.length === 0) return;
-      for (const delivery of due) await this.deliver(delivery);
+      if (!(await this.round())) return;
     }
   }
 
-  private async loop(): Promise<void> {
-    do {
-      this.rerun = false;
-      try {
-        const due = await this.deps.store.dueDeliveries(this.deps.now(), BATCH);
-        for (const delivery of due) {
-          if (this.stopped) return;
-          await this.deliver(delivery);
-        }
-        if (due.length === BATCH) this.rerun = true;
-      } catch (error) {
-        this.deps.logger.error({ err: error }, 'delivery round failed; will retry');
-      }
-    } while (this.rerun && !this.stopped);
-    await this.scheduleNext();
-  }
-
-  private async scheduleNext(): Promise<void> {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    let wait = IDLE_POLL_MS;
-    try {
-      const next = await this.deps.store.nextDeliveryAt();
-      if (next !== undefined) wait = Math.min(IDLE_POLL_MS, Math.max(0, next - this.deps.now()));
-    } catch (error) {
-      this.deps.logger.warn({ err: error }, 'store unavailable while scheduling deliveries');
-    }
-    this.timer = setTimeout(() => this.kick(), wait);
-    this.timer.unref();
+  /** One batch; true when the batch was full (more is due at once). */
+  private async round(): Promise<boolean> {
+    const due = await this.deps.store.dueDeliveries(this.deps.now(), BATCH);
+    for (const delivery of due) await this.deliver(delivery);
+    return due.length === BATCH;
   }
 
   private async deliver(delivery: Delivery): Promise<void> {

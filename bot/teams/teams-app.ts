@@ -2,24 +2,23 @@ import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { AdaptiveCard } from '../../cards/adaptive-card.js';
-import { CARD_VERBS, parseActionData } from '../../cards/card-actions.js';
+import { CARD_VERBS } from '../../cards/card-actions.js';
 import { renderHelpCard } from '../../cards/help-card.js';
+import { renderIncidentsCard } from '../../cards/incidents-card.js';
 import { renderNoticeCard } from '../../cards/text-card.js';
 import type { Config } from '../config.js';
-import type { Incident } from '../incidents/incident.js';
-import type { Store } from '../store/store.js';
+import { handleCardAction, type CardActionDeps } from './card-action-route.js';
+import { incidentsView } from './incidents-view.js';
+import { actorOf, mayAct } from './responders.js';
 import { COMMANDS, parseCommand } from './commands.js';
 import { readTurn } from './read-turn.js';
 
-export interface TeamsAppDeps {
+export interface TeamsAppDeps extends CardActionDeps {
   adapter: TeamsAdapter;
   config: Pick<Config, 'mode' | 'responders' | 'allowedTenants' | 'bot'>;
-  store: Store;
   logger: Logger;
-  now: () => Date;
   /** Called when the alert channel changes, so waiting deliveries go out. */
   onChannelBound: () => void;
-  renderIncident: (incident: Incident) => AdaptiveCard;
 }
 
 /** The teams-ai Application: thin routes that parse the activity, call the core, render, send. */
@@ -51,9 +50,10 @@ export function createTeamsApp(deps: TeamsAppDeps): Application<TurnState> {
         return bind(context, deps);
       case 'unknown':
         return reply(context, helpCard(`I don't know "${command.text}". Here is what I can do:`));
+      case 'incidents':
+        return reply(context, await incidentsCard(deps));
       case 'status':
       case 'signins':
-      case 'incidents':
       case 'drill':
       case 'checklist':
         return reply(
@@ -72,15 +72,7 @@ export function createTeamsApp(deps: TeamsAppDeps): Application<TurnState> {
   });
 
   for (const verb of CARD_VERBS) {
-    app.adaptiveCards.actionExecute(verb, async (_context, _state, data) => {
-      const parsed = parseActionData(verb, data);
-      if (!parsed.ok) return parsed.message;
-      const incident = await deps.store.getIncident(parsed.action.incidentId);
-      if (!incident) return 'This incident is not known to this Glasswatch (was the card posted by another deployment?).';
-      // Refresh re-renders the current state for the viewer; it changes nothing.
-      if (parsed.action.verb === 'incident.refresh') return deps.renderIncident(incident);
-      return 'Acting on incidents from the card is not available yet in this version. The incident stays open and visible in this channel.';
-    });
+    app.adaptiveCards.actionExecute(verb, (context, _state, data) => handleCardAction(deps, context, verb, data));
   }
 
   app.error(async (context, error) => {
@@ -109,9 +101,15 @@ async function bind(context: TurnContext, deps: TeamsAppDeps): Promise<void> {
       renderNoticeCard({ title: 'Bind in a channel', lines: ['Type "@Glasswatch bind" in the Teams channel that should receive break-glass alerts.'], tone: 'warning' }),
     );
   }
-  const isResponder = deps.config.responders.some((r) => r.id.toLowerCase() === (turn.userAadId ?? '').toLowerCase());
-  if (deps.config.mode !== 'local' && !isResponder) {
+  const actor = actorOf(turn);
+  if (!mayAct(deps.config, turn)) {
     deps.logger.warn({ userAadId: turn.userAadId ?? 'none' }, 'bind refused: not a responder');
+    await deps.store.appendAudit({
+      kind: 'action.refused',
+      at: deps.now().toISOString(),
+      actor,
+      data: { command: 'bind', code: 'not-a-responder', channelId: turn.channelId },
+    });
     return reply(
       context,
       renderNoticeCard({ title: 'Only responders can bind the alert channel', lines: ['Ask an admin to add your Entra object id to GLASSWATCH_RESPONDERS.'], tone: 'attention' }),
@@ -123,9 +121,14 @@ async function bind(context: TurnContext, deps: TeamsAppDeps): Promise<void> {
     channelId: turn.channelId,
     teamId: turn.teamId,
     tenantId: turn.tenantId,
-    boundBy: { id: turn.userAadId ?? turn.userId, name: turn.userName },
+    boundBy: actor,
     boundAt,
-  }, deps.now().getTime());
+  }, deps.now().getTime(), {
+    kind: 'channel.bound',
+    at: boundAt,
+    actor,
+    data: { channelId: turn.channelId, teamId: turn.teamId, tenantId: turn.tenantId },
+  });
   deps.logger.info({ channelId: turn.channelId, teamId: turn.teamId ?? 'unknown' }, 'alert channel bound');
   deps.onChannelBound();
   return reply(
@@ -136,4 +139,9 @@ async function bind(context: TurnContext, deps: TeamsAppDeps): Promise<void> {
       tone: 'good',
     }),
   );
+}
+
+async function incidentsCard(deps: TeamsAppDeps): Promise<AdaptiveCard> {
+  const open = await deps.store.listOpenIncidents();
+  return renderIncidentsCard(incidentsView(open, deps.now()));
 }

@@ -7,6 +7,8 @@ export interface TeamsGateway {
   postToChannel(channel: ChannelBinding, card: AdaptiveCard): Promise<PostedMessage>;
   /** Edits a posted message in place, so everyone sees the new state. */
   updateMessage(message: PostedMessage, card: AdaptiveCard): Promise<void>;
+  /** Replies in the thread of a posted message (escalation mentions, reminders, response steps). */
+  replyInThread(message: PostedMessage, card: AdaptiveCard): Promise<void>;
 }
 
 /** A failed call to Teams, with what the retry policy needs. */

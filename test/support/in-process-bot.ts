@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import type { Config } from '../../bot/config.js';
+import { DEFAULT_ESCALATION_POLICY } from '../../bot/escalation/escalation-policy.js';
 import { startGlasswatch, type RunningGlasswatch } from '../../bot/glasswatch.js';
 import { tempDir } from './temp-dir.js';
 
@@ -15,7 +16,8 @@ export function localConfig(overrides: Partial<Config> = {}): Config {
     responders: [],
     allowedTenants: [],
     playground: false,
-    logLevel: 'silent',
+    escalation: DEFAULT_ESCALATION_POLICY,
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   };
 }

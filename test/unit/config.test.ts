@@ -225,7 +225,7 @@ describe('loadConfig with a YAML file', () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toContain('responder');
     expect(found[0]).toContain(join(cwd, 'glasswatch.yaml'));
-    expect(found[0]).toContain('Allowed keys');
+    expect(found[0]).toContain('Allowed top-level keys');
   });
 
   it('refuses an unknown key inside a responder, naming where', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executeAction, parseActionData } from '../../../cards/card-actions.js';
+import { CARD_VERBS, executeAction, parseActionData } from '../../../cards/card-actions.js';
 import { renderAlertCard } from '../../../cards/alert-card.js';
 import { findAll, triggeredModel } from './card-fixtures.js';
 
@@ -24,7 +24,7 @@ describe('executeAction', () => {
 });
 
 describe('parseActionData', () => {
-  it.each(['incident.acknowledge', 'incident.unacknowledge', 'incident.escalate', 'incident.refresh'] as const)(
+  it.each(['incident.acknowledge', 'incident.unacknowledge', 'incident.escalate', 'incident.confirm-rotation', 'incident.refresh'] as const)(
     'accepts %s with an incident and version',
     (verb) => {
       expect(parseActionData(verb, { incidentId: 'inc-1', version: 2 })).toEqual({
@@ -88,13 +88,25 @@ describe('parseActionData', () => {
     }
   });
 
-  it('accepts back every button the alert card renders', () => {
-    const card = renderAlertCard(triggeredModel({ refreshUserIds: ['aad-1'] }));
-    const actions = findAll(card, 'Action.Execute');
-    expect(actions.length).toBeGreaterThanOrEqual(4);
-    for (const action of actions) {
-      const data = { ...(action['data'] as object), resolution: 'drill', note: '' };
-      expect(parseActionData(String(action['verb']), data)).toMatchObject({ ok: true });
+  it('accepts back every button the alert card renders, in every state', () => {
+    const seen = new Set<string>();
+    for (const state of ['triggered', 'acknowledged', 'resolved'] as const) {
+      const card = renderAlertCard(triggeredModel({ state, refreshUserIds: ['aad-1'] }));
+      for (const action of findAll(card, 'Action.Execute')) {
+        // What Teams would send back once the card's inputs are filled in.
+        const data = { ...(action['data'] as object), resolution: 'drill', note: 'called Ada' };
+        expect(parseActionData(String(action['verb']), data)).toMatchObject({ ok: true, action: { verb: action['verb'] } });
+        seen.add(String(action['verb']));
+      }
     }
+    expect([...seen].sort()).toEqual([...CARD_VERBS].sort());
+  });
+
+  it('needs nothing but the incident and version to confirm a rotation', () => {
+    expect(parseActionData('incident.confirm-rotation', { incidentId: 'inc-1', version: 7, note: 'ignored' })).toEqual({
+      ok: true,
+      action: { verb: 'incident.confirm-rotation', incidentId: 'inc-1', version: 7 },
+    });
+    expect(parseActionData('incident.confirm-rotation', { incidentId: 'inc-1' })).toMatchObject({ ok: false });
   });
 });

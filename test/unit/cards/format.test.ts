@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { describeResult, describeSubject, escapeMarkdown, formatUtc, safeText, truncate } from '../../../cards/format.js';
+import {
+  describeDuration,
+  describeResult,
+  describeSubject,
+  escapeMarkdown,
+  formatUtc,
+  parseUtcMillis,
+  plural,
+  safeText,
+  safeUrl,
+  truncate,
+} from '../../../cards/format.js';
 
 describe('formatUtc', () => {
   it('formats an ISO UTC time to the minute', () => {
@@ -25,6 +36,46 @@ describe('formatUtc', () => {
   });
 });
 
+describe('parseUtcMillis', () => {
+  it('reads what formatUtc reads, offsets included', () => {
+    expect(parseUtcMillis('2026-11-22T14:03:27.1234567Z')).toBe(Date.UTC(2026, 10, 22, 14, 3, 27));
+    expect(parseUtcMillis('2026-11-23T01:30:00+02:00')).toBe(Date.UTC(2026, 10, 22, 23, 30, 0));
+  });
+
+  it('gives up on anything else', () => {
+    expect(parseUtcMillis('60 minutes ago')).toBeUndefined();
+    expect(parseUtcMillis('2026-02-30T25:00:00Z')).toBeUndefined();
+  });
+});
+
+describe('describeDuration and plural', () => {
+  it('counts minutes up to two hours, then hours, then days', () => {
+    expect(describeDuration(-5_000)).toBe('under a minute');
+    expect(describeDuration(59_999)).toBe('under a minute');
+    expect(describeDuration(60_000)).toBe('1 minute');
+    expect(describeDuration(60 * 60_000)).toBe('60 minutes');
+    expect(describeDuration(119 * 60_000)).toBe('119 minutes');
+    expect(describeDuration(120 * 60_000)).toBe('2 hours');
+    expect(describeDuration(47 * 3_600_000)).toBe('47 hours');
+    expect(describeDuration(50 * 3_600_000)).toBe('2 days');
+  });
+
+  it('pluralises by count', () => {
+    expect(plural(1, 'occurrence')).toBe('1 occurrence');
+    expect(plural(0, 'occurrence')).toBe('0 occurrences');
+    expect(plural(3, 'open incident')).toBe('3 open incidents');
+  });
+});
+
+describe('safeUrl', () => {
+  it('keeps https links and drops every other scheme, junk and overlong links', () => {
+    expect(safeUrl('https://learn.microsoft.com/a?b=c')).toBe('https://learn.microsoft.com/a?b=c');
+    for (const bad of ['http://example.com', 'javascript:alert(1)', 'not a url', `https://x.example/${'a'.repeat(2100)}`, undefined]) {
+      expect(safeUrl(bad)).toBeUndefined();
+    }
+  });
+});
+
 describe('escapeMarkdown', () => {
   it('turns a markdown link into literal text', () => {
     expect(escapeMarkdown('[click](http://evil)')).toBe('\\[click\\]\\(http://evil\\)');
@@ -46,6 +97,10 @@ describe('escapeMarkdown', () => {
   it('flattens newlines and strips bidi overrides so no new block can start', () => {
     expect(escapeMarkdown('ok\n# Approved\r\n- x')).toBe('ok \\# Approved - x');
     expect(escapeMarkdown('admin\u202Emoc.live')).toBe('admin moc.live');
+  });
+
+  it('escapes < so outside text cannot smuggle in a Teams <at> mention', () => {
+    expect(escapeMarkdown('<at>Ada</at>')).toBe('\\<at\\>Ada\\</at\\>');
   });
 
   it('leaves an ordinary UPN alone', () => {

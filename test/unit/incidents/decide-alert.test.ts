@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ESCALATION_POLICY as POLICY } from '../../../bot/escalation/escalation-policy.js';
 import type { ParsedAlert, SignInDetails, Subject } from '../../../bot/intake/alert.js';
 import { decideAlert, type AlertDecision } from '../../../bot/incidents/decide-alert.js';
 import { RECENT_SIGNINS_KEPT, type Incident, type ResolvedIncident } from '../../../bot/incidents/incident.js';
@@ -28,7 +29,7 @@ function alert(overrides: Partial<ParsedAlert> = {}): ParsedAlert {
 }
 
 function created(input: ParsedAlert, id = 'inc-1'): Incident {
-  const decision = decideAlert(input, {}, NOW, id);
+  const decision = decideAlert(input, {}, NOW, id, POLICY);
   expect(decision.outcome).toBe('created');
   return decision.incident;
 }
@@ -40,7 +41,7 @@ function previousVersionOf(decision: AlertDecision): number | undefined {
 describe('decideAlert: a first alert about a subject', () => {
   it('opens a triggered incident at version 1 with one occurrence', () => {
     const input = alert();
-    const decision = decideAlert(input, {}, NOW, 'inc-1');
+    const decision = decideAlert(input, {}, NOW, 'inc-1', POLICY);
     expect(decision.outcome).toBe('created');
     expect(previousVersionOf(decision)).toBeUndefined();
     expect(decision.incident).toMatchObject({
@@ -114,7 +115,7 @@ describe('decideAlert: a first alert about a subject', () => {
 describe('decideAlert: the same alert again', () => {
   it('returns the stored incident unchanged as a duplicate', () => {
     const existing = created(alert());
-    const decision = decideAlert(alert(), { duplicateOf: existing, openForSubject: existing }, NOW, 'inc-2');
+    const decision = decideAlert(alert(), { duplicateOf: existing, openForSubject: existing }, NOW, 'inc-2', POLICY);
     expect(decision).toEqual({ outcome: 'duplicate', incident: existing });
     expect(decision.incident).toBe(existing);
   });
@@ -126,7 +127,7 @@ describe('decideAlert: another alert about an open subject', () => {
   it('groups into the open incident: version and occurrences go up, based on the version read', () => {
     const open = created(first);
     const second = alert({ alertId: 'a-2', firedAt: '2025-03-01T11:30:00.000Z', signIns: [signIn('2025-03-01T11:30:00.000Z', { ipAddress: '198.51.100.1' })] });
-    const decision = decideAlert(second, { openForSubject: open }, NOW, 'unused');
+    const decision = decideAlert(second, { openForSubject: open }, NOW, 'unused', POLICY);
     expect(decision.outcome).toBe('grouped');
     expect(previousVersionOf(decision)).toBe(1);
     expect(decision.incident).toMatchObject({
@@ -147,7 +148,7 @@ describe('decideAlert: another alert about an open subject', () => {
   it('does not mutate the open incident it was given', () => {
     const open = created(first);
     const snapshot = structuredClone(open);
-    decideAlert(alert({ alertId: 'a-2', firedAt: '2025-03-01T11:30:00.000Z', severity: 'Sev0' }), { openForSubject: open }, NOW, 'unused');
+    decideAlert(alert({ alertId: 'a-2', firedAt: '2025-03-01T11:30:00.000Z', severity: 'Sev0' }), { openForSubject: open }, NOW, 'unused', POLICY);
     expect(open).toEqual(snapshot);
   });
 
@@ -159,7 +160,7 @@ describe('decideAlert: another alert about an open subject', () => {
       signIns: [signIn('2025-03-01T10:00:00.000Z', { ipAddress: '192.0.2.9' })],
       links: { searchResults: 'https://portal.azure.com/#old', portal: 'https://portal.azure.com/#old-alert' },
     });
-    const { incident } = decideAlert(late, { openForSubject: open }, NOW, 'unused');
+    const { incident } = decideAlert(late, { openForSubject: open }, NOW, 'unused', POLICY);
     expect(incident.version).toBe(2);
     expect(incident.occurrences).toBe(2);
     expect(incident.firstSeen).toBe('2025-03-01T10:00:00.000Z');
@@ -171,13 +172,13 @@ describe('decideAlert: another alert about an open subject', () => {
   it('keeps recentSignIns newest first when a late alert is older', () => {
     const open = created(first);
     const late = alert({ alertId: 'a-0', firedAt: '2025-03-01T10:00:00.000Z', signIns: [signIn('2025-03-01T10:00:00.000Z', { ipAddress: '192.0.2.9' })] });
-    const { incident } = decideAlert(late, { openForSubject: open }, NOW, 'unused');
+    const { incident } = decideAlert(late, { openForSubject: open }, NOW, 'unused', POLICY);
     expect(incident.recentSignIns.map((s) => s.time)).toEqual(['2025-03-01T11:00:00.000Z', '2025-03-01T10:00:00.000Z']);
   });
 
   it('keeps latest when the newer alert carries no sign-in', () => {
     const open = created(first);
-    const { incident } = decideAlert(alert({ alertId: 'a-2', firedAt: '2025-03-01T11:30:00.000Z', signIns: [] }), { openForSubject: open }, NOW, 'unused');
+    const { incident } = decideAlert(alert({ alertId: 'a-2', firedAt: '2025-03-01T11:30:00.000Z', signIns: [] }), { openForSubject: open }, NOW, 'unused', POLICY);
     expect(incident.lastSeen).toBe('2025-03-01T11:30:00.000Z');
     expect(incident.latest).toEqual(first.signIns[0]);
   });
@@ -187,7 +188,7 @@ describe('decideAlert: another alert about an open subject', () => {
     const total = RECENT_SIGNINS_KEPT + 4;
     for (let i = 1; i < total; i++) {
       const firedAt = new Date(Date.parse('2025-03-01T11:00:00.000Z') + i * 60_000).toISOString();
-      incident = decideAlert(alert({ alertId: `a-${i + 1}`, firedAt, signIns: [signIn(firedAt)] }), { openForSubject: incident }, NOW, 'unused').incident;
+      incident = decideAlert(alert({ alertId: `a-${i + 1}`, firedAt, signIns: [signIn(firedAt)] }), { openForSubject: incident }, NOW, 'unused', POLICY).incident;
     }
     expect(incident.occurrences).toBe(total);
     expect(incident.version).toBe(total);
@@ -197,16 +198,16 @@ describe('decideAlert: another alert about an open subject', () => {
 
   it('raises the severity to the most severe alert and never lowers it', () => {
     const open = created(alert({ alertId: 'a-1', severity: 'Sev2' }));
-    const raised = decideAlert(alert({ alertId: 'a-2', severity: 'Sev0' }), { openForSubject: open }, NOW, 'unused').incident;
+    const raised = decideAlert(alert({ alertId: 'a-2', severity: 'Sev0' }), { openForSubject: open }, NOW, 'unused', POLICY).incident;
     expect(raised.severity).toBe('Sev0');
-    const kept = decideAlert(alert({ alertId: 'a-3', severity: 'Sev3' }), { openForSubject: raised }, NOW, 'unused').incident;
+    const kept = decideAlert(alert({ alertId: 'a-3', severity: 'Sev3' }), { openForSubject: raised }, NOW, 'unused', POLICY).incident;
     expect(kept.severity).toBe('Sev0');
   });
 
   it('keeps an acknowledgement when grouping into an acknowledged incident', () => {
     const open = created(first);
     const acknowledged: Incident = { ...open, status: 'acknowledged', acknowledgedBy: { id: 'u1', name: 'Ada' }, acknowledgedAt: NOW.toISOString() };
-    const { incident } = decideAlert(alert({ alertId: 'a-2' }), { openForSubject: acknowledged }, NOW, 'unused');
+    const { incident } = decideAlert(alert({ alertId: 'a-2' }), { openForSubject: acknowledged }, NOW, 'unused', POLICY);
     expect(incident).toMatchObject({ status: 'acknowledged', acknowledgedBy: { id: 'u1', name: 'Ada' }, occurrences: 2 });
   });
 });
@@ -215,21 +216,26 @@ describe('decideAlert: Azure Monitor reports the condition resolved', () => {
   it('marks the incident holding the fired alert, bumps its version and leaves its status', () => {
     const fired = created(alert({ alertId: 'a-1' }));
     const notice = alert({ alertId: 'a-1', monitorCondition: 'Resolved', resolvedAt: '2025-03-01T11:59:30.000Z' });
-    const decision = decideAlert(notice, { firedIncident: fired, openForSubject: fired }, NOW, 'unused');
+    const decision = decideAlert(notice, { firedIncident: fired, openForSubject: fired }, NOW, 'unused', POLICY);
     expect(decision.outcome).toBe('resolved-notice');
     expect(previousVersionOf(decision)).toBe(1);
-    expect(decision.incident).toEqual({ ...fired, version: 2, monitorResolvedAt: '2025-03-01T11:59:30.000Z' });
+    expect(decision.incident).toEqual({
+      ...fired,
+      version: 2,
+      monitorResolvedAt: '2025-03-01T11:59:30.000Z',
+      timeline: [...fired.timeline, { at: '2025-03-01T11:59:30.000Z', actor: { id: 'glasswatch', name: 'Glasswatch' }, kind: 'monitor-resolved', text: 'Azure Monitor reported the condition resolved' }],
+    });
   });
 
   it('uses the commit time when the notice carries no resolvedAt', () => {
     const fired = created(alert({ alertId: 'a-1' }));
-    const { incident } = decideAlert(alert({ alertId: 'a-1', monitorCondition: 'Resolved' }), { firedIncident: fired }, NOW, 'unused');
+    const { incident } = decideAlert(alert({ alertId: 'a-1', monitorCondition: 'Resolved' }), { firedIncident: fired }, NOW, 'unused', POLICY);
     expect(incident.monitorResolvedAt).toBe(NOW.toISOString());
   });
 
   it('opens a visible incident for a notice about an alert never seen firing', () => {
     const notice = alert({ alertId: 'a-9', monitorCondition: 'Resolved', resolvedAt: '2025-03-01T11:59:30.000Z' });
-    const decision = decideAlert(notice, {}, NOW, 'inc-9');
+    const decision = decideAlert(notice, {}, NOW, 'inc-9', POLICY);
     expect(decision.outcome).toBe('resolved-notice');
     expect(previousVersionOf(decision)).toBeUndefined();
     expect(decision.incident).toMatchObject({
@@ -253,7 +259,7 @@ describe('decideAlert: a resolved incident is history', () => {
       resolution: 'drill',
     };
     // The store only answers openForSubject with a non-resolved incident.
-    const decision = decideAlert(alert({ alertId: 'a-2' }), { openForSubject: undefined }, NOW, 'inc-2');
+    const decision = decideAlert(alert({ alertId: 'a-2' }), { openForSubject: undefined }, NOW, 'inc-2', POLICY);
     expect(decision.outcome).toBe('created');
     expect(decision.incident).toMatchObject({ id: 'inc-2', version: 1, occurrences: 1, status: 'triggered' });
     expect(decision.incident.id).not.toBe(resolved.id);

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { DEFAULT_ESCALATION_POLICY } from '../../../bot/escalation/escalation-policy.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -34,10 +35,14 @@ function alert(alertId: string, overrides: Partial<ParsedAlert> = {}): ParsedAle
   };
 }
 
+function auditFor(alertId: string, at: number) {
+  return { kind: 'alert.test', at: new Date(at).toISOString(), actor: { id: 'azure-monitor', name: 'Azure Monitor' }, alertId, data: {} };
+}
+
 /** A commit as recordAlert would build it, from what the store holds now. */
 async function commitFor(store: SqliteStore, input: ParsedAlert, id: string, at: number): Promise<AlertCommit> {
   const openForSubject = await store.openIncidentFor(input.subject.key);
-  const decision = decideAlert(input, { openForSubject }, new Date(at), id);
+  const decision = decideAlert(input, { openForSubject }, new Date(at), id, DEFAULT_ESCALATION_POLICY);
   if (decision.outcome === 'duplicate') throw new Error('unexpected duplicate');
   return {
     alert: input,
@@ -46,6 +51,7 @@ async function commitFor(store: SqliteStore, input: ParsedAlert, id: string, at:
     incident: decision.incident,
     previousVersion: decision.previousVersion,
     receivedAt: new Date(at),
+    audit: auditFor(input.alertId, at),
   };
 }
 
@@ -105,12 +111,12 @@ describe('SqliteStore.commitAlert', () => {
 
     if (!staleBase) throw new Error('no open incident');
     const late = alert('a-3', { firedAt: '2025-03-01T11:59:30.000Z' });
-    const stale = decideAlert(late, { openForSubject: staleBase }, new Date(T0 + 2_000), 'unused');
+    const stale = decideAlert(late, { openForSubject: staleBase }, new Date(T0 + 2_000), 'unused', DEFAULT_ESCALATION_POLICY);
     if (stale.outcome === 'duplicate') throw new Error('unexpected duplicate');
     expect(stale.previousVersion).toBe(1);
 
     await expect(
-      store.commitAlert({ alert: late, rawBody: '{}', outcome: stale.outcome, incident: stale.incident, previousVersion: 1, receivedAt: new Date(T0 + 2_000) }),
+      store.commitAlert({ alert: late, rawBody: '{}', outcome: stale.outcome, incident: stale.incident, previousVersion: 1, receivedAt: new Date(T0 + 2_000), audit: auditFor('test', T0 + 2_000) }),
     ).rejects.toBeInstanceOf(ConflictError);
     expect(await store.getIncident('inc-1')).toEqual(stored);
     expect(await store.incidentForAlert('a-3', 'Fired')).toBeUndefined();
@@ -118,11 +124,11 @@ describe('SqliteStore.commitAlert', () => {
 
   it('holds at most one open incident per subject', async () => {
     await store.commitAlert(await commitFor(store, alert('a-1'), 'inc-1', T0));
-    const rival = decideAlert(alert('a-2'), {}, new Date(T0), 'inc-2');
+    const rival = decideAlert(alert('a-2'), {}, new Date(T0), 'inc-2', DEFAULT_ESCALATION_POLICY);
     if (rival.outcome === 'duplicate') throw new Error('unexpected duplicate');
 
     await expect(
-      store.commitAlert({ alert: alert('a-2'), rawBody: '{}', outcome: rival.outcome, incident: rival.incident, previousVersion: undefined, receivedAt: new Date(T0) }),
+      store.commitAlert({ alert: alert('a-2'), rawBody: '{}', outcome: rival.outcome, incident: rival.incident, previousVersion: undefined, receivedAt: new Date(T0), audit: auditFor('test', T0) }),
     ).rejects.toBeInstanceOf(ConflictError);
     expect(await store.getIncident('inc-2')).toBeUndefined();
     expect(await store.incidentForAlert('a-2', 'Fired')).toBeUndefined();
@@ -140,7 +146,7 @@ describe('SqliteStore.commitAlert', () => {
       resolution: 'drill',
     };
     const notice = alert('a-1', { monitorCondition: 'Resolved' });
-    await store.commitAlert({ alert: notice, rawBody: '{}', outcome: 'resolved-notice', incident: resolved, previousVersion: 1, receivedAt: new Date(T0 + 1_000) });
+    await store.commitAlert({ alert: notice, rawBody: '{}', outcome: 'resolved-notice', incident: resolved, previousVersion: 1, receivedAt: new Date(T0 + 1_000), audit: auditFor('test', T0 + 1_000) });
     expect(await store.openIncidentFor(subject('bg1').key)).toBeUndefined();
 
     await store.commitAlert(await commitFor(store, alert('a-2'), 'inc-2', T0 + 2_000));
@@ -245,10 +251,10 @@ describe('SqliteStore settings and persistence', () => {
 
   it('round-trips the alert channel and replaces it on a second bind', async () => {
     expect(await store.getAlertChannel()).toBeUndefined();
-    await store.setAlertChannel(binding, 0);
+    await store.setAlertChannel(binding, 0, { kind: 'channel.bound', at: '2026-01-01T00:00:00.000Z', actor: { id: 'test', name: 'Test' }, data: {} });
     expect(await store.getAlertChannel()).toEqual(binding);
     const rebound = { ...binding, channelId: '19:other@thread.tacv2', boundBy: { id: 'u2', name: 'Grace' } };
-    await store.setAlertChannel(rebound, 0);
+    await store.setAlertChannel(rebound, 0, { kind: 'channel.bound', at: '2026-01-01T00:00:00.000Z', actor: { id: 'test', name: 'Test' }, data: {} });
     expect(await store.getAlertChannel()).toEqual(rebound);
   });
 
@@ -256,7 +262,7 @@ describe('SqliteStore settings and persistence', () => {
     const commit = await commitFor(store, alert('a-1'), 'inc-1', T0);
     await store.commitAlert(commit);
     await store.recordDeliveryFailure('inc-1', 'Teams post failed with 503: busy', T0 + 2_000);
-    await store.setAlertChannel(binding, 0);
+    await store.setAlertChannel(binding, 0, { kind: 'channel.bound', at: '2026-01-01T00:00:00.000Z', actor: { id: 'test', name: 'Test' }, data: {} });
     await store.close();
 
     store = openSqliteStore(dir);
@@ -324,7 +330,7 @@ describe('recordAlert over the SQLite store', () => {
     return {
       store,
       now: () => new Date((clock += 1_000)),
-      newId: () => {
+      policy: DEFAULT_ESCALATION_POLICY, newId: () => {
         const id = ids.shift();
         if (id === undefined) throw new Error('ran out of ids');
         return id;

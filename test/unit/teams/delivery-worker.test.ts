@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { DEFAULT_ESCALATION_POLICY } from '../../../bot/escalation/escalation-policy.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -56,6 +57,10 @@ class FakeTeams implements TeamsGateway {
     if (failure) throw failure;
     this.sent.push({ kind: 'update', at: this.clock(), version: this.versionOf(card), activityId: message.activityId });
   }
+
+  async replyInThread(): Promise<void> {
+    throw new Error('the outbox never replies in threads');
+  }
 }
 
 let dir: string;
@@ -78,7 +83,7 @@ beforeEach(() => {
     store,
     gateway: teams,
     render: (incident: Incident) => {
-      const card = incidentCard(incident, { demo: false, responderIds: ['u1'] });
+      const card = incidentCard(incident, { demo: false, responderIds: ['u1'], escalationLevels: 2 });
       rendered.set(card, incident.version);
       return card;
     },
@@ -112,7 +117,7 @@ function alert(alertId: string, user = 'bg1', firedAt = new Date(clock - 60_000)
 }
 
 async function commit(input: ParsedAlert): Promise<Incident> {
-  const recorded = await recordAlert({ store, now: () => new Date(clock), newId: () => `inc-${nextId++}` }, input, '{}');
+  const recorded = await recordAlert({ store, now: () => new Date(clock), policy: DEFAULT_ESCALATION_POLICY, newId: () => `inc-${nextId++}` }, input, '{}');
   return recorded.incident;
 }
 
@@ -140,14 +145,14 @@ describe('DeliveryWorker', () => {
     expect(stats.lastError).toContain('bind');
     expect(await store.nextDeliveryAt()).toBe(T0 + 30_000);
 
-    await store.setAlertChannel(CHANNEL, 0);
+    await store.setAlertChannel(CHANNEL, 0, { kind: 'channel.bound', at: '2026-01-01T00:00:00.000Z', actor: { id: 'test', name: 'Test' }, data: {} });
     await advanceToNextDelivery();
     expect(teams.sent).toMatchObject([{ kind: 'post', version: 1 }]);
     expect(await store.deliveryStats()).toMatchObject({ pending: 0, lastError: undefined });
   });
 
   it('posts a new incident once to the bound channel and records it as delivered', async () => {
-    await store.setAlertChannel(CHANNEL, 0);
+    await store.setAlertChannel(CHANNEL, 0, { kind: 'channel.bound', at: '2026-01-01T00:00:00.000Z', actor: { id: 'test', name: 'Test' }, data: {} });
     await commit(alert('a-1'));
     await drainNow();
     await drainNow();
@@ -159,7 +164,7 @@ describe('DeliveryWorker', () => {
   });
 
   it('coalesces a burst of grouped alerts into one edit showing the latest version', async () => {
-    await store.setAlertChannel(CHANNEL, 0);
+    await store.setAlertChannel(CHANNEL, 0, { kind: 'channel.bound', at: '2026-01-01T00:00:00.000Z', actor: { id: 'test', name: 'Test' }, data: {} });
     await commit(alert('a-1'));
     await drainNow();
     for (let i = 2; i <= 6; i++) {
@@ -180,7 +185,7 @@ describe('DeliveryWorker', () => {
   });
 
   it('waits out a 429 for at least Retry-After, counts the throttling, then delivers', async () => {
-    await store.setAlertChannel(CHANNEL, 0);
+    await store.setAlertChannel(CHANNEL, 0, { kind: 'channel.bound', at: '2026-01-01T00:00:00.000Z', actor: { id: 'test', name: 'Test' }, data: {} });
     await commit(alert('a-1'));
     teams.postFailures.push(new TeamsSendError('Too Many Requests', 429, 5_000));
     await drainNow();
@@ -205,7 +210,7 @@ describe('DeliveryWorker', () => {
   });
 
   it('retries a 403 slowly and never drops the card', async () => {
-    await store.setAlertChannel(CHANNEL, 0);
+    await store.setAlertChannel(CHANNEL, 0, { kind: 'channel.bound', at: '2026-01-01T00:00:00.000Z', actor: { id: 'test', name: 'Test' }, data: {} });
     await commit(alert('a-1'));
     const forbidden = (): TeamsSendError => new TeamsSendError('Forbidden: the bot is not in the team', 403, undefined);
     teams.postFailures.push(forbidden(), forbidden(), forbidden());
@@ -229,7 +234,7 @@ describe('DeliveryWorker', () => {
   });
 
   it('posts the card again when the message to edit was deleted (404), and edits the new one afterwards', async () => {
-    await store.setAlertChannel(CHANNEL, 0);
+    await store.setAlertChannel(CHANNEL, 0, { kind: 'channel.bound', at: '2026-01-01T00:00:00.000Z', actor: { id: 'test', name: 'Test' }, data: {} });
     await commit(alert('a-1'));
     await drainNow();
 
@@ -250,7 +255,7 @@ describe('DeliveryWorker', () => {
   });
 
   it('paces a flood: never more than 7 sends to the channel in one second, and every card arrives once', async () => {
-    await store.setAlertChannel(CHANNEL, 0);
+    await store.setAlertChannel(CHANNEL, 0, { kind: 'channel.bound', at: '2026-01-01T00:00:00.000Z', actor: { id: 'test', name: 'Test' }, data: {} });
     for (let i = 1; i <= 10; i++) await commit(alert(`a-${i}`, `bg${i}`));
 
     await drainNow();
