@@ -165,7 +165,10 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
       } catch (error) {
         logger.warn({ err: error }, 'drain interrupted; pending deliveries stay in the store');
       }
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive and half-sent requests would otherwise hold the close open for seconds.
+      server.server.closeIdleConnections();
+      await closed;
       await store.close();
     },
   };

@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../http/metrics.js';
 import { actOnIncident, type ActDeps } from '../incidents/act-on-incident.js';
+import { SYSTEM_ACTOR, type Incident } from '../incidents/incident.js';
 import { Pump } from '../scheduling/pump.js';
+import { ConflictError } from '../store/store-errors.js';
+import { nextTimerAt } from './schedule.js';
 
 export interface EscalationClockDeps extends ActDeps {
   metrics: Metrics;
@@ -47,7 +50,10 @@ export class EscalationClock {
     let fired = 0;
     for (const incident of due) {
       const result = await actOnIncident(this.deps, incident.id, { type: 'timer-due' });
-      if (!result.ok) continue;
+      if (!result.ok) {
+        if ('refusal' in result && result.refusal.code === 'not-due') await this.realign(result.incident);
+        continue;
+      }
       fired++;
       for (const event of result.events) {
         this.deps.metrics.inc('glasswatch_escalations_total', { kind: event.type });
@@ -56,5 +62,28 @@ export class EscalationClock {
     }
     if (fired > 0) this.deps.onChange();
     return due.length === BATCH;
+  }
+
+  /**
+   * A stored timer the current policy no longer honours (the policy changed since it was set):
+   * store the time the policy gives now, or none, so the clock does not pick it up forever.
+   */
+  private async realign(incident: Incident): Promise<void> {
+    const now = this.deps.now();
+    if (incident.escalation.nextAt === undefined || Date.parse(incident.escalation.nextAt) > now.getTime()) return;
+    const recomputed = nextTimerAt(incident.status, incident.escalation, this.deps.policy);
+    const nextAt = recomputed !== undefined && Date.parse(recomputed) > now.getTime() ? recomputed : undefined;
+    this.deps.logger.warn({ incidentId: incident.id, stored: incident.escalation.nextAt, nextAt: nextAt ?? 'none' }, 'timer no longer matches the escalation policy; realigned');
+    try {
+      await this.deps.store.commitIncidentChange({
+        incident: { ...incident, version: incident.version + 1, escalation: { ...incident.escalation, nextAt } } as Incident,
+        previousVersion: incident.version,
+        audit: [{ kind: 'incident.timer-realigned', at: now.toISOString(), actor: SYSTEM_ACTOR, incidentId: incident.id, data: { stored: incident.escalation.nextAt, nextAt: nextAt ?? null } }],
+        notifications: [],
+        now: now.getTime(),
+      });
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
   }
 }
