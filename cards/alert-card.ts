@@ -47,6 +47,8 @@ export interface AlertCardModel {
   recentSignIns: SignInDetails[];
   /** "Azure Monitor reported the condition resolved at …" */
   resolvedNotice?: string;
+  /** How the sign-in details were completed from Log Analytics, or why they could not be. */
+  enrichmentNote?: string;
   links: { searchResults?: string; portal?: string };
   /** Local mode's demo data: the card says so, loudly. */
   demo?: boolean;
@@ -139,6 +141,9 @@ function header(vm: AlertCardModel): AdaptiveElement {
     items.push({ type: 'TextBlock', text: `Resolution: ${safeText(vm.resolution.label, MAX_TEXT)}`, weight: 'bolder', wrap: true, spacing: 'small' });
     const note = vm.resolution.note?.trim();
     if (note) items.push({ type: 'TextBlock', text: `Note: ${safeText(note, MAX_NOTE_LENGTH)}`, wrap: true, spacing: 'none' });
+  }
+  if (vm.enrichmentNote) {
+    items.push({ type: 'TextBlock', text: safeText(vm.enrichmentNote, MAX_TEXT), wrap: true, isSubtle: true, size: 'small', spacing: 'small' });
   }
   if (vm.resolvedNotice) {
     items.push({ type: 'TextBlock', text: safeText(vm.resolvedNotice, MAX_TEXT), wrap: true, isSubtle: true, spacing: 'small' });

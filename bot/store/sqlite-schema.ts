@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS alerts (
   PRIMARY KEY (alert_id, monitor_condition)
 );
 CREATE INDEX IF NOT EXISTS alerts_incident ON alerts(incident_id);
+CREATE INDEX IF NOT EXISTS alerts_received ON alerts(received_at);
 
 CREATE TABLE IF NOT EXISTS deliveries (
   incident_id       TEXT PRIMARY KEY REFERENCES incidents(id),

@@ -182,6 +182,27 @@ export class SqliteStore implements Store {
     );
   }
 
+  async incidentsOverlapping(from: string, to: string, limit: number): Promise<Incident[]> {
+    // first/last seen live in the body; the opened_at bound keeps the scan to plausible rows.
+    return guard(() =>
+      this.db
+        .prepare<[string, string, string, number], { body: string }>(
+          `SELECT body FROM incidents
+           WHERE json_extract(body, '$.firstSeen') <= ? AND json_extract(body, '$.lastSeen') >= ? AND opened_at >= date(?, '-400 days')
+           ORDER BY opened_at DESC LIMIT ?`,
+        )
+        .all(to, from, from, limit)
+        .map((row) => toIncident(row.body)),
+    );
+  }
+
+  async lastAlertReceivedAt(): Promise<string | undefined> {
+    return guard(() => {
+      const row = this.db.prepare<[], { at: string | null }>('SELECT MAX(received_at) AS at FROM alerts').get();
+      return row?.at ?? undefined;
+    });
+  }
+
   async dueTimers(now: number, limit: number): Promise<Incident[]> {
     return guard(() =>
       this.db

@@ -93,6 +93,10 @@ export interface Store {
   /** Commits a decided change: the incident (version-checked), its card refresh, side effects and audit. */
   commitIncidentChange(change: IncidentChange): Promise<void>;
   listOpenIncidents(): Promise<Incident[]>;
+  /** Incidents whose sign-ins overlap [from, to] (first seen ≤ to and last seen ≥ from), newest first. */
+  incidentsOverlapping(from: string, to: string, limit: number): Promise<Incident[]>;
+  /** When the last alert (of any kind) was received; undefined before the first. */
+  lastAlertReceivedAt(): Promise<string | undefined>;
   /** Open incidents whose escalation or reminder timer is due. */
   dueTimers(now: number, limit: number): Promise<Incident[]>;
   nextTimerAt(): Promise<number | undefined>;

@@ -44,6 +44,7 @@ export function toAlertCardModel(incident: Incident, options: IncidentCardOption
       ? `Azure Monitor reported the condition resolved at ${formatUtc(incident.monitorResolvedAt)}. A responder must still resolve this incident.`
       : undefined,
     links: incident.links,
+    enrichmentNote: incident.enrichment?.note,
     demo: options.demo,
     actionsAvailable: true,
     refreshUserIds: options.responderIds.slice(0, 60),
