@@ -2,6 +2,7 @@
 import { config } from 'dotenv';
 import { auditExport, auditExportHelp } from './cli/audit-export.js';
 import { auditVerify, auditVerifyHelp } from './cli/audit-verify.js';
+import { simulate, simulateHelp } from './cli/simulate.js';
 
 /** What a command may touch, passed in so tests can run commands in-process. */
 export interface CliIo {
@@ -23,6 +24,7 @@ interface CommandHelp {
 const COMMANDS: ReadonlyArray<{ name: string; help: CommandHelp; run: CliCommand }> = [
   { name: 'audit verify', help: auditVerifyHelp, run: auditVerify },
   { name: 'audit export', help: auditExportHelp, run: auditExport },
+  { name: 'simulate', help: simulateHelp, run: simulate },
 ];
 
 function usage(): string {
