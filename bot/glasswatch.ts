@@ -11,6 +11,9 @@ import { recordAlert } from './incidents/record-alert.js';
 import { entraSigningKeys } from './intake/verify-secure-webhook.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { AlertEnricher } from './tenant/alert-enricher.js';
+import type { LogsReader } from './tenant/logs-reader.js';
+import type { TenantReader } from './tenant/tenant-reader.js';
 import { botFrameworkGateway } from './teams/bot-framework-gateway.js';
 import type { ViewerNotice } from './teams/card-action-route.js';
 import { DeliveryWorker } from './teams/delivery-worker.js';
@@ -27,6 +30,10 @@ export interface GlasswatchOptions {
   random?: () => number;
   newId?: () => string;
   store?: Store;
+  /** Where posture data comes from (Graph + Log Analytics, a snapshot file, or the demo); none → status says how to configure one. */
+  tenantReader?: TenantReader;
+  /** Log Analytics, for enriching alert cards with the sign-in rows; none → cards show what the alert carried. */
+  logs?: LogsReader;
 }
 
 export interface RunningGlasswatch {
@@ -108,7 +115,11 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
     renderIncident,
     onChange: changed,
     onChannelBound: changed,
+    posture: { store, tenantReader: options.tenantReader, accounts: config.accounts, now },
   });
+  const enricher = options.logs
+    ? new AlertEnricher({ store, logs: options.logs, now, logger: logger.child({ component: 'enrichment' }), onChange: changed })
+    : undefined;
 
   let accepting = true;
   const secureWebhook = config.webhook.secureWebhook;
@@ -128,10 +139,11 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
       onRecorded: (recorded) => {
         metrics.inc('glasswatch_alerts_received_total', { outcome: recorded.outcome });
         if (recorded.outcome !== 'duplicate') changed();
+        if (recorded.outcome === 'created' || recorded.outcome === 'grouped') enricher?.enrich(recorded.incident);
       },
     },
     messages: (req, res) => adapter.process(req, res, async (context) => { await app.run(context); }),
-    readiness: () => renderReadiness(config, store),
+    readiness: () => renderReadiness(config, store, options.tenantReader?.kind),
     metrics: async () => metrics.render(await storeGauges(store)),
   });
   server.on('after', (req, res) => {

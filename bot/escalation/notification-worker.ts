@@ -70,6 +70,7 @@ export class NotificationWorker {
       return;
     }
     try {
+      log.debug({ attempts: notification.attempts }, 'sending notification');
       const outcome = await this.deliver(notification.intent, incident);
       if (outcome.wait) {
         await store.postponeNotification(notification.id, now() + outcome.wait.ms, outcome.wait.reason);

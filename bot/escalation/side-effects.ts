@@ -14,7 +14,8 @@ export function sideEffectsOf(incident: Incident, events: readonly IncidentEvent
       case 'escalated': {
         const level = policy.levels[event.level - 1];
         if (!level) return [];
-        const minutes = Math.round(level.afterMs / 60_000);
+        // A repeat of the last level waited repeatEveryMs, not the level's own wait (as the decider counts it).
+        const minutes = Math.round((event.repeat > 0 ? policy.repeatEveryMs : level.afterMs) / 60_000);
         const reason = event.manual ? `Escalated by ${event.actor.name}` : `Nobody acknowledged within ${minutes} min`;
         return level.notify.flatMap((target) => notify(target, incident, event, reason, now));
       }
@@ -60,15 +61,21 @@ function notify(target: EscalationTarget, incident: Incident, event: IncidentEve
   }
 }
 
-/** The webhooks of every level this incident has reached: they were paged and must hear the outcome. */
+/**
+ * The webhooks of every level this incident has reached: they were paged and must hear the outcome.
+ * Once per URL, except that PagerDuty services sharing the Events API URL each opened their own
+ * alert (one per routing key), so each must hear it.
+ */
 function pagedWebhooks(incident: Incident, policy: EscalationPolicy): EscalationTarget[] {
   const seen = new Set<string>();
   return policy.levels
     .slice(0, incident.escalation.level)
     .flatMap((level) => level.notify)
     .filter((target) => {
-      if (target.kind !== 'webhook' || seen.has(target.url)) return false;
-      seen.add(target.url);
+      if (target.kind !== 'webhook') return false;
+      const key = target.format === 'pagerduty' ? `${target.url} ${target.routingKey ?? ''}` : target.url;
+      if (seen.has(key)) return false;
+      seen.add(key);
       return true;
     });
 }

@@ -21,7 +21,10 @@ const DEFAULT_IDLE_POLL_MS = 30_000;
 export class Pump {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private rerun = false;
+  /** True from the moment a loop starts until it has decided to stop, checked and cleared synchronously. */
+  private active = false;
+  /** Work may be due: set by every kick, consumed by the loop. */
+  private pending = false;
   private stopped = true;
 
   constructor(private readonly options: PumpOptions) {}
@@ -34,13 +37,10 @@ export class Pump {
   /** Something changed: look now (or right after the round in flight). */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = undefined;
-    });
+    this.pending = true;
+    if (this.active) return;
+    this.active = true;
+    this.running = this.loop();
   }
 
   /** Stops scheduling and waits for the round in flight. */
@@ -50,21 +50,27 @@ export class Pump {
     await this.running;
   }
 
+  // Every kick sets `pending`; the loop only exits when it has seen no kick since its last round
+  // and its wake-up is scheduled. `active` is cleared in the same synchronous step as that decision,
+  // so a kick can never land in a gap where the loop is finishing but still counted as running.
   private async loop(): Promise<void> {
-    do {
-      this.rerun = false;
-      try {
-        if (await this.options.round()) this.rerun = true;
-      } catch (error) {
-        this.options.logger.error({ err: error, pump: this.options.name }, 'round failed; will retry');
+    try {
+      while (this.pending && !this.stopped) {
+        this.pending = false;
+        try {
+          if (await this.options.round()) this.pending = true;
+        } catch (error) {
+          this.options.logger.error({ err: error, pump: this.options.name }, 'round failed; will retry');
+        }
+        if (!this.pending) await this.scheduleNext();
       }
-    } while (this.rerun && !this.stopped);
-    await this.scheduleNext();
+    } finally {
+      this.active = false;
+    }
   }
 
   private async scheduleNext(): Promise<void> {
     if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
     const idle = this.options.idlePollMs ?? DEFAULT_IDLE_POLL_MS;
     let wait = idle;
     try {
@@ -73,6 +79,8 @@ export class Pump {
     } catch (error) {
       this.options.logger.warn({ err: error, pump: this.options.name }, 'store unavailable while scheduling');
     }
+    if (this.timer) clearTimeout(this.timer);
+    if (this.stopped) return;
     this.timer = setTimeout(() => this.kick(), wait);
     this.timer.unref();
   }

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/adaptive-card.js';
-import { parseActionData, type CardAction } from '../../cards/card-actions.js';
+import type { IncidentCardAction } from '../../cards/card-actions.js';
 import type { Metrics } from '../http/metrics.js';
 import { actOnIncident, type ActDeps } from '../incidents/act-on-incident.js';
 import type { Actor, Incident } from '../incidents/incident.js';
@@ -23,10 +23,7 @@ export interface CardActionDeps extends ActDeps {
  * An Action.Execute click: check the data and the clicker, decide, commit, and answer with the
  * card as it now is (for the clicker; everyone else gets the edit through the outbox).
  */
-export async function handleCardAction(deps: CardActionDeps, context: TurnContext, verb: string, data: unknown): Promise<AdaptiveCard | string> {
-  const parsed = parseActionData(verb, data);
-  if (!parsed.ok) return parsed.message;
-  const { action } = parsed;
+export async function handleCardAction(deps: CardActionDeps, context: TurnContext, action: IncidentCardAction): Promise<AdaptiveCard | string> {
   const turn = readTurn(context);
   const actor = actorOf(turn);
 
@@ -57,7 +54,7 @@ export async function handleCardAction(deps: CardActionDeps, context: TurnContex
 
 const unknownIncident = 'This incident is not known to this Glasswatch (was the card posted by another deployment?).';
 
-function commandOf(action: CardAction, actor: Actor): IncidentCommand | undefined {
+function commandOf(action: IncidentCardAction, actor: Actor): IncidentCommand | undefined {
   switch (action.verb) {
     case 'incident.refresh':
       return undefined;
@@ -80,7 +77,7 @@ function commandOf(action: CardAction, actor: Actor): IncidentCommand | undefine
   }
 }
 
-function refusalAudit(deps: ActDeps, actor: Actor, action: CardAction, code: string, message: string) {
+function refusalAudit(deps: ActDeps, actor: Actor, action: IncidentCardAction, code: string, message: string) {
   return {
     kind: 'action.refused',
     at: deps.now().toISOString(),

@@ -2,13 +2,14 @@ import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { AdaptiveCard } from '../../cards/adaptive-card.js';
-import { CARD_VERBS } from '../../cards/card-actions.js';
+import { CARD_VERBS, isDrillAction, parseActionData } from '../../cards/card-actions.js';
 import { renderHelpCard } from '../../cards/help-card.js';
 import { renderIncidentsCard } from '../../cards/incidents-card.js';
 import { renderNoticeCard } from '../../cards/text-card.js';
 import type { Config } from '../config.js';
 import { handleCardAction, type CardActionDeps } from './card-action-route.js';
 import { incidentsView } from './incidents-view.js';
+import { signInsAnswer, statusAnswer, type PostureRouteDeps } from './posture-routes.js';
 import { actorOf, mayAct } from './responders.js';
 import { COMMANDS, parseCommand } from './commands.js';
 import { readTurn } from './read-turn.js';
@@ -19,6 +20,7 @@ export interface TeamsAppDeps extends CardActionDeps {
   logger: Logger;
   /** Called when the alert channel changes, so waiting deliveries go out. */
   onChannelBound: () => void;
+  posture: PostureRouteDeps;
 }
 
 /** The teams-ai Application: thin routes that parse the activity, call the core, render, send. */
@@ -53,7 +55,9 @@ export function createTeamsApp(deps: TeamsAppDeps): Application<TurnState> {
       case 'incidents':
         return reply(context, await incidentsCard(deps));
       case 'status':
+        return reply(context, await statusAnswer(deps.posture));
       case 'signins':
+        return reply(context, await signInsAnswer(deps.posture, command.args));
       case 'drill':
       case 'checklist':
         return reply(
@@ -72,7 +76,12 @@ export function createTeamsApp(deps: TeamsAppDeps): Application<TurnState> {
   });
 
   for (const verb of CARD_VERBS) {
-    app.adaptiveCards.actionExecute(verb, (context, _state, data) => handleCardAction(deps, context, verb, data));
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      const parsed = parseActionData(verb, data);
+      if (!parsed.ok) return parsed.message;
+      if (isDrillAction(parsed.action)) return 'Drill checklist actions are not available yet in this version.';
+      return handleCardAction(deps, context, parsed.action);
+    });
   }
 
   app.error(async (context, error) => {

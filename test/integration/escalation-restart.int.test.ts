@@ -59,7 +59,8 @@ describe('escalation across a restart, and the audit trail it leaves', () => {
     dir.remove();
   });
 
-  const start = () => startBotProcess({ GLASSWATCH_DATA_DIR: join(dir.path, 'data'), GLASSWATCH_CONFIG: join(dir.path, 'glasswatch.yaml') });
+  const start = () =>
+    startBotProcess({ GLASSWATCH_DATA_DIR: join(dir.path, 'data'), GLASSWATCH_CONFIG: join(dir.path, 'glasswatch.yaml'), LOG_LEVEL: process.env.TEST_BOT_LOG ? 'debug' : 'info' });
 
   it('fires a pending escalation exactly once after a SIGKILL and restart, and audit verify vouches for the trail', async () => {
     bot = await start();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,6 +31,9 @@ export async function startBotProcess(env: Record<string, string>, timeoutMs = 2
     output += chunk.toString('utf8');
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Set TEST_BOT_LOG to a file to keep every bot process's output for a failing test's post-mortem.
+  const keep = process.env.TEST_BOT_LOG;
+  if (keep) void exited.then(() => appendFileSync(keep, `--- bot pid ${child.pid} ---\n${output}\n`));
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bot did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
