@@ -2,6 +2,8 @@
 import { config } from 'dotenv';
 import { auditExport, auditExportHelp } from './cli/audit-export.js';
 import { auditVerify, auditVerifyHelp } from './cli/audit-verify.js';
+import { check, checkHelp } from './cli/check.js';
+import { snapshotExport, snapshotExportHelp } from './cli/snapshot-export.js';
 import { simulate, simulateHelp } from './cli/simulate.js';
 
 /** What a command may touch, passed in so tests can run commands in-process. */
@@ -24,6 +26,8 @@ interface CommandHelp {
 const COMMANDS: ReadonlyArray<{ name: string; help: CommandHelp; run: CliCommand }> = [
   { name: 'audit verify', help: auditVerifyHelp, run: auditVerify },
   { name: 'audit export', help: auditExportHelp, run: auditExport },
+  { name: 'check', help: checkHelp, run: check },
+  { name: 'snapshot export', help: snapshotExportHelp, run: snapshotExport },
   { name: 'simulate', help: simulateHelp, run: simulate },
 ];
 

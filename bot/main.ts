@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { loadConfig } from './config.js';
 import { startGlasswatch } from './glasswatch.js';
 import { LOG_REDACT_PATHS } from './log-redaction.js';
+import { tenantReaders } from './tenant/tenant-readers.js';
 
 /** Composition root: environment → config → running bot, and the signals that stop it. */
 async function main(): Promise<void> {
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   }
   const { config } = result;
   const logger = pino({ level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } });
-  const running = await startGlasswatch(config, { logger });
+  const running = await startGlasswatch(config, { logger, ...tenantReaders(config, logger) });
 
   logger.info({ url: running.url, mode: config.mode, dataDir: config.dataDir }, 'glasswatch listening');
   if (config.mode === 'local') {

@@ -120,10 +120,20 @@ export type AdaptiveElement =
   | TextInput;
 
 /** What every Glasswatch button carries back; inputs on the card are merged in by the client. */
-export interface ActionData {
+export type ActionData = IncidentActionData | DrillActionData;
+
+/** An incident card's button: the incident, the version the card showed, a preset resolution. */
+export interface IncidentActionData {
   incidentId: string;
   version: number;
   resolution?: string;
+}
+
+/** A drill card's button: the drill, the version the card showed, the checklist item it is about. */
+export interface DrillActionData {
+  drillId: string;
+  version: number;
+  item?: string;
 }
 
 export type ActionStyle = 'positive' | 'destructive' | 'default';

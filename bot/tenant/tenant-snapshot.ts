@@ -68,6 +68,11 @@ export const roleAssignmentSchema = z.object({
   endDateTime: iso.nullish(),
   /** "Direct", "Group" or "Inherited". */
   memberType: z.string().nullish(),
+  /**
+   * Where it was read: "pim" (schedule instances) or "roleAssignments" (the fallback when PIM cannot be
+   * read, e.g. no Entra ID P2: active assignments only, no schedule, so permanence is not shown).
+   */
+  source: z.enum(['pim', 'roleAssignments']).optional(),
 });
 
 export const accountSchema = z.object({

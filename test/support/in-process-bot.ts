@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import type { Config } from '../../bot/config.js';
 import { DEFAULT_ESCALATION_POLICY } from '../../bot/escalation/escalation-policy.js';
-import { startGlasswatch, type RunningGlasswatch } from '../../bot/glasswatch.js';
+import { startGlasswatch, type GlasswatchOptions, type RunningGlasswatch } from '../../bot/glasswatch.js';
 import { tempDir } from './temp-dir.js';
 
 /** A local-mode Config on a random loopback port and a fresh data folder, with overrides. */
@@ -22,7 +22,7 @@ export function localConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-export async function startInProcessBot(overrides: Partial<Config> = {}): Promise<RunningGlasswatch> {
+export async function startInProcessBot(overrides: Partial<Config> = {}, options: Omit<GlasswatchOptions, 'logger'> = {}): Promise<RunningGlasswatch> {
   const config = localConfig(overrides);
-  return startGlasswatch(config, { logger: pino({ level: config.logLevel }) });
+  return startGlasswatch(config, { logger: pino({ level: config.logLevel }), ...options });
 }

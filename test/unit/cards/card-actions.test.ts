@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CARD_VERBS, executeAction, parseActionData } from '../../../cards/card-actions.js';
+import { CARD_VERBS, DRILL_VERBS, executeAction, INCIDENT_VERBS, isDrillAction, parseActionData } from '../../../cards/card-actions.js';
 import { renderAlertCard } from '../../../cards/alert-card.js';
 import { findAll, triggeredModel } from './card-fixtures.js';
 
@@ -99,7 +99,7 @@ describe('parseActionData', () => {
         seen.add(String(action['verb']));
       }
     }
-    expect([...seen].sort()).toEqual([...CARD_VERBS].sort());
+    expect([...seen].sort()).toEqual([...INCIDENT_VERBS].sort());
   });
 
   it('needs nothing but the incident and version to confirm a rotation', () => {
@@ -108,5 +108,76 @@ describe('parseActionData', () => {
       action: { verb: 'incident.confirm-rotation', incidentId: 'inc-1', version: 7 },
     });
     expect(parseActionData('incident.confirm-rotation', { incidentId: 'inc-1' })).toMatchObject({ ok: false });
+  });
+});
+
+describe('drill buttons', () => {
+  it('CARD_VERBS are the incident verbs followed by the drill verbs', () => {
+    expect(CARD_VERBS).toEqual([...INCIDENT_VERBS, ...DRILL_VERBS]);
+    expect(DRILL_VERBS).toEqual(['drill.tick', 'drill.waive', 'drill.confirm-rotation']);
+  });
+
+  it('executeAction writes a drill target: drillId, version and the item when given', () => {
+    expect(executeAction('Done', 'drill.tick', { drillId: 'drill-1', version: 3, item: 'people-trained' }, 'positive')).toEqual({
+      type: 'Action.Execute',
+      title: 'Done',
+      verb: 'drill.tick',
+      data: { drillId: 'drill-1', version: 3, item: 'people-trained' },
+      style: 'positive',
+    });
+    expect(executeAction('Password rotated', 'drill.confirm-rotation', { drillId: 'drill-1', version: 4 }).data).toEqual({ drillId: 'drill-1', version: 4 });
+  });
+
+  it('accepts a tick with a checklist item, and refuses an unknown item or a missing drill', () => {
+    expect(parseActionData('drill.tick', { drillId: 'drill-1', version: 2, item: 'staff-informed' })).toEqual({
+      ok: true,
+      action: { verb: 'drill.tick', drillId: 'drill-1', version: 2, item: 'staff-informed' },
+    });
+    expect(parseActionData('drill.tick', { drillId: 'drill-1', version: 2, item: 'coffee' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('unknown checklist item'),
+    });
+    expect(parseActionData('drill.tick', { drillId: 'drill-1', version: 2 })).toMatchObject({ ok: false });
+    expect(parseActionData('drill.tick', { incidentId: 'inc-1', version: 2, item: 'staff-informed' })).toEqual({
+      ok: false,
+      message: "This button's data is not valid: missing drillId.",
+    });
+    expect(parseActionData('drill.tick', null)).toEqual({ ok: false, message: "This button's data is not valid: it carries no drill." });
+  });
+
+  it('a waive needs a reason, trimmed and capped', () => {
+    expect(parseActionData('drill.waive', { drillId: 'drill-1', version: 2, item: 'device-reachable', reason: ' CBA instead ' })).toEqual({
+      ok: true,
+      action: { verb: 'drill.waive', drillId: 'drill-1', version: 2, item: 'device-reachable', reason: 'CBA instead' },
+    });
+    for (const reason of [undefined, '', '   ', 42, 'x'.repeat(1001)]) {
+      expect(parseActionData('drill.waive', { drillId: 'drill-1', version: 2, item: 'device-reachable', reason })).toMatchObject({ ok: false });
+    }
+    expect(parseActionData('drill.waive', { drillId: 'drill-1', version: 2, item: 'device-reachable' })).toEqual({
+      ok: false,
+      message: "This button's data is not valid: write why this item is waived.",
+    });
+  });
+
+  it('confirm-rotation needs the drill and its version only', () => {
+    expect(parseActionData('drill.confirm-rotation', { drillId: 'drill-1', version: 7, item: 'ignored' })).toEqual({
+      ok: true,
+      action: { verb: 'drill.confirm-rotation', drillId: 'drill-1', version: 7 },
+    });
+    expect(parseActionData('drill.confirm-rotation', { drillId: 'drill-1', version: -1 })).toMatchObject({ ok: false });
+  });
+
+  it('incident verbs still need an incident, not a drill', () => {
+    expect(parseActionData('incident.acknowledge', { drillId: 'drill-1', version: 2 })).toEqual({
+      ok: false,
+      message: "This button's data is not valid: missing incidentId.",
+    });
+  });
+
+  it('isDrillAction tells drill actions from incident actions', () => {
+    const drill = parseActionData('drill.confirm-rotation', { drillId: 'drill-1', version: 7 });
+    const incident = parseActionData('incident.acknowledge', { incidentId: 'inc-1', version: 7 });
+    expect(drill.ok && isDrillAction(drill.action)).toBe(true);
+    expect(incident.ok && isDrillAction(incident.action)).toBe(false);
   });
 });
