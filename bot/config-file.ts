@@ -19,6 +19,18 @@ export const configFileSchema = z
     /** Teams tenants whose users may talk to the bot, beyond MicrosoftAppTenantId. */
     allowedTenants: z.array(z.string().trim().min(1)).default([]),
     escalation: escalationSchema.optional(),
+    drills: z
+      .object({
+        /** Validate each account at least this often (Microsoft: every 90 days). */
+        everyDays: z.number().int().min(1).max(365).default(90),
+        /** IANA zone the due dates and reminders are read in, e.g. Europe/Lisbon. */
+        timeZone: z.string().trim().min(1).default('UTC'),
+        /** How long after `drill start` an alert for the account counts as the drill's. */
+        windowMinutes: z.number().int().min(5).max(24 * 60).default(60),
+        remindBeforeDays: z.number().int().min(0).max(60).default(7),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -47,7 +59,7 @@ export function readConfigFile(path: string): ConfigFileResult {
     ok: false,
     problems: parsed.error.issues.map((issue) => {
       const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-      return `${path}: ${where}: ${issue.message}. Allowed top-level keys: accounts, responders, allowedTenants, escalation.`;
+      return `${path}: ${where}: ${issue.message}. Allowed top-level keys: accounts, responders, allowedTenants, escalation, drills.`;
     }),
   };
 }

@@ -4,11 +4,21 @@ import { resolve } from 'node:path';
 import { readConfigFile, type ConfigFile } from './config-file.js';
 import type { EscalationPolicy } from './escalation/escalation-policy.js';
 import { toEscalationPolicy } from './escalation/escalation-config.js';
+import { validateTimeZone } from './drills/schedule.js';
 
 export interface Responder {
   id: string;
   name?: string;
 }
+
+export interface DrillSettings {
+  everyDays: number;
+  timeZone: string;
+  windowMinutes: number;
+  remindBeforeDays: number;
+}
+
+export const DEFAULT_DRILL_SETTINGS: DrillSettings = { everyDays: 90, timeZone: 'UTC', windowMinutes: 60, remindBeforeDays: 7 };
 
 export interface BotCredentials {
   appId: string;
@@ -34,6 +44,7 @@ export interface Config {
   allowedTenants: string[];
   playground: boolean;
   escalation: EscalationPolicy;
+  drills: DrillSettings;
   snapshotPath?: string;
   logLevel: string;
 }
@@ -119,6 +130,10 @@ export function loadConfig(env: Env, cwd: string): ConfigResult {
     }
   }
 
+  const drills = file.drills ?? DEFAULT_DRILL_SETTINGS;
+  const zone = validateTimeZone(drills.timeZone);
+  if (!zone.ok) problems.push(`drills.timeZone: ${zone.message}`);
+
   const playgroundSetting = (get('GLASSWATCH_PLAYGROUND') ?? 'on').toLowerCase();
   if (!['on', 'off'].includes(playgroundSetting)) {
     problems.push(`GLASSWATCH_PLAYGROUND=${playgroundSetting}: use "on" or "off".`);
@@ -140,6 +155,7 @@ export function loadConfig(env: Env, cwd: string): ConfigResult {
       allowedTenants,
       playground: mode === 'local' && playgroundSetting === 'on',
       escalation: toEscalationPolicy(file.escalation),
+      drills,
       snapshotPath: get('GLASSWATCH_SNAPSHOT') ? resolve(cwd, get('GLASSWATCH_SNAPSHOT') ?? '') : undefined,
       logLevel: get('LOG_LEVEL') ?? 'info',
     },

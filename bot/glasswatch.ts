@@ -8,6 +8,8 @@ import { Metrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
 import type { Incident } from './incidents/incident.js';
 import { recordAlert } from './incidents/record-alert.js';
+import { applyToDrill } from './drills/drill-service.js';
+import { DrillClock } from './drills/drill-clock.js';
 import { entraSigningKeys } from './intake/verify-secure-webhook.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -67,6 +69,7 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
     // The outbox owns retries: this transport stops the SDK from retrying behind its back.
     { httpClient: noRetryHttpClient },
   );
+  const drillDeps = { store, now, newId, policy: config.escalation, settings: config.drills, accounts: config.accounts };
   const cardOptions = { demo: false, responderIds: config.responders.map((r) => r.id), escalationLevels: config.escalation.levels.length };
   const renderIncident = (incident: Incident, notice?: ViewerNotice) => incidentCard(incident, cardOptions, notice);
   const pacer = new Pacer();
@@ -75,6 +78,12 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
     store,
     gateway,
     render: (incident) => renderIncident(incident),
+    onPosted: (incident, at) => {
+      if (!incident.drillId) return;
+      applyToDrill(drillDeps, incident.drillId, { type: 'card-posted', incidentId: incident.id, at: new Date(at).toISOString() }).catch((error: unknown) =>
+        logger.warn({ err: error, incidentId: incident.id }, 'drill latency not recorded'),
+      );
+    },
     pacer,
     metrics,
     logger: logger.child({ component: 'outbox' }),
@@ -104,6 +113,7 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
     logger: logger.child({ component: 'escalation' }),
     onChange: changed,
   });
+  const drillClock = new DrillClock({ store, gateway, settings: config.drills, accounts: config.accounts, now, logger: logger.child({ component: 'drills' }) });
   const app = createTeamsApp({
     adapter,
     config,
@@ -114,8 +124,12 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
     metrics,
     renderIncident,
     onChange: changed,
-    onChannelBound: changed,
+    onChannelBound: () => {
+      changed();
+      drillClock.kick();
+    },
     posture: { store, tenantReader: options.tenantReader, accounts: config.accounts, now },
+    drills: { ...drillDeps, config, onChange: changed },
   });
   const enricher = options.logs
     ? new AlertEnricher({ store, logs: options.logs, now, logger: logger.child({ component: 'enrichment' }), onChange: changed })
@@ -159,6 +173,7 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
   worker.start();
   notifications.start();
   clock.start();
+  drillClock.start();
   const address: AddressInfo | string | null = server.address();
   if (address === null || typeof address === 'string') throw new Error('the HTTP server has no TCP address');
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -170,6 +185,7 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
     async shutdown(drainMs = 10_000) {
       accepting = false;
       await clock.stop();
+      await drillClock.stop();
       await notifications.stop();
       await worker.stop();
       try {

@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { pino } from 'pino';
 import { loadConfig } from './config.js';
 import { startGlasswatch } from './glasswatch.js';
 import { LOG_REDACT_PATHS } from './log-redaction.js';
+import { startPlaygroundOrWarn } from './playground.js';
 import { tenantReaders } from './tenant/tenant-readers.js';
 
 /** Composition root: environment → config → running bot, and the signals that stop it. */
@@ -18,12 +20,17 @@ async function main(): Promise<void> {
   const running = await startGlasswatch(config, { logger, ...tenantReaders(config, logger) });
 
   logger.info({ url: running.url, mode: config.mode, dataDir: config.dataDir }, 'glasswatch listening');
+  const playground = config.playground
+    ? await startPlaygroundOrWarn({ botUrl: running.url, logger, logFile: join(config.dataDir, 'playground.log') })
+    : undefined;
   if (config.mode === 'local') {
     process.stderr.write(
       [
         '',
         `Glasswatch is running in local mode on ${running.url} (loopback only, no authentication, data in ${config.dataDir}).`,
-        `  Teams client:  point the Microsoft 365 Agents Playground or the Bot Framework Emulator at ${running.url}/api/messages`,
+        playground
+          ? `  Playground:    open ${playground.url} to chat with the bot; type \`bind\` in the Emergency Access Alerts channel, then \`npx glasswatch simulate signin\``
+          : `  Teams client:  point the Microsoft 365 Agents Playground or the Bot Framework Emulator at ${running.url}/api/messages`,
         `  Alerts:        POST Azure Monitor common-schema alerts to ${running.url}/api/alerts`,
         `  Health:        ${running.url}/readyz and ${running.url}/metrics`,
         '',
@@ -38,6 +45,8 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping: intake closed, draining deliveries');
     running
       .shutdown()
+      // After the bot: draining deliveries still post to the playground's connector.
+      .finally(() => playground?.stop())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');

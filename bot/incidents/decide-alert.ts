@@ -16,6 +16,8 @@ export interface AlertContext {
   firedIncident?: Incident;
   /** The open incident about the same subject, if any. */
   openForSubject?: Incident;
+  /** The running drill whose window this alert falls in: the incident it opens is the drill's. */
+  drillId?: string;
 }
 
 export type AlertDecision =
@@ -53,7 +55,9 @@ export function decideAlert(alert: ParsedAlert, context: AlertContext, now: Date
 
   const open = context.openForSubject;
   if (open) return { outcome: 'grouped', incident: groupInto(open, alert), previousVersion: open.version };
-  return { outcome: 'created', incident: openIncident(alert, now, newId, policy), previousVersion: undefined };
+  const opened = openIncident(alert, now, newId, policy);
+  if (!context.drillId) return { outcome: 'created', incident: opened, previousVersion: undefined };
+  return { outcome: 'created', incident: asDrillIncident(opened, context.drillId), previousVersion: undefined };
 }
 
 function openIncident(alert: ParsedAlert, now: Date, id: string, policy: EscalationPolicy): Incident {
@@ -77,6 +81,17 @@ function openIncident(alert: ParsedAlert, now: Date, id: string, policy: Escalat
     links: { searchResults: alert.links.searchResults, portal: alert.links.portal },
     timeline: [{ at: openedAt, actor: SYSTEM_ACTOR, kind: 'opened', text: `Alert "${alert.alertRule}" fired` }],
     escalation: startLadder('triggered', openedAt, policy),
+  };
+}
+
+/** An expected sign-in: still posted and recorded, but it does not escalate. */
+function asDrillIncident(incident: Incident, drillId: string): Incident {
+  return {
+    ...incident,
+    drillId,
+    headline: `Drill: ${incident.headline}`,
+    escalation: { ...incident.escalation, nextAt: undefined },
+    timeline: [...incident.timeline, { at: incident.openedAt, actor: SYSTEM_ACTOR, kind: 'opened', text: `Classified as drill ${drillId}: no escalation` }],
   };
 }
 

@@ -10,6 +10,8 @@ export function headlineFor(alert: ParsedAlert): string {
     case 'service-principal':
       return `${failed ? 'Failed break-glass app sign-in' : 'Break-glass app sign-in'}: ${subject.displayName ?? subject.appId}`;
     case 'monitoring':
+      // Glasswatch's own findings (a drill that produced no alert) name the problem in the rule.
+      if (alert.monitoringService === 'Glasswatch') return alert.alertRule;
       return alert.source === 'activity-log'
         ? `Monitoring change: ${alert.signIns[0]?.operationName ?? alert.alertRule}`
         : `Alert with no account named: ${subject.ruleName}`;

@@ -73,6 +73,8 @@ interface IncidentBase {
   /** Oldest first, at most TIMELINE_KEPT (older entries dropped from the card, not from the audit). */
   timeline: TimelineEntry[];
   escalation: EscalationState;
+  /** Set when the first alert arrived inside a running drill's window: expected, recorded, never escalated. */
+  drillId?: string;
   /** The last Log Analytics lookup for this incident's sign-ins: how many rows it found, or why it failed. */
   enrichment?: { at: string; note: string; ok: boolean };
 }

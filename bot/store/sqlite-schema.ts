@@ -59,6 +59,23 @@ CREATE TABLE IF NOT EXISTS notifications (
 );
 CREATE INDEX IF NOT EXISTS notifications_due ON notifications(next_attempt_at) WHERE done_at IS NULL;
 
+CREATE TABLE IF NOT EXISTS drills (
+  id         TEXT PRIMARY KEY,
+  account    TEXT NOT NULL,
+  status     TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at   TEXT,
+  body       TEXT NOT NULL
+);
+-- One running drill per account: the window classifies that account's alerts.
+CREATE UNIQUE INDEX IF NOT EXISTS drills_running_account ON drills(account) WHERE status = 'running';
+
+CREATE TABLE IF NOT EXISTS drill_schedules (
+  account TEXT PRIMARY KEY,
+  body    TEXT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS settings (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL

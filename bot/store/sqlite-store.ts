@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuditEntry, AuditRecord } from '../audit/audit-entry.js';
 import { appendAudit, readAudit } from '../audit/sqlite-audit.js';
+import type { Drill, DrillSchedule } from '../drills/drill.js';
 import type { NotificationIntent, PendingNotification } from '../escalation/notification.js';
 import type { MonitorCondition } from '../intake/alert.js';
 import type { Incident } from '../incidents/incident.js';
@@ -13,6 +14,7 @@ import type {
   ChannelBinding,
   Delivery,
   DeliveryStats,
+  DrillChange,
   IncidentChange,
   NotificationStats,
   PostedMessage,
@@ -119,6 +121,7 @@ export class SqliteStore implements Store {
             )
             .run(alert.alertId, alert.monitorCondition, incident.id, commit.outcome, receivedAt.toISOString(), alert.firedAt, JSON.stringify(alert), commit.rawBody);
           this.requestCard(incident, now);
+          if (commit.drill) this.writeDrill(commit.drill);
           appendAudit(this.db, commit.audit);
         })
         .immediate(),
@@ -364,6 +367,67 @@ export class SqliteStore implements Store {
         lastError: last?.last_error,
       };
     });
+  }
+
+  async runningDrill(account: string): Promise<Drill | undefined> {
+    return guard(() => {
+      const row = this.db.prepare<[string], { body: string }>("SELECT body FROM drills WHERE account = ? AND status = 'running'").get(account.toLowerCase());
+      return row ? (JSON.parse(row.body) as Drill) : undefined;
+    });
+  }
+
+  async getDrill(id: string): Promise<Drill | undefined> {
+    return guard(() => {
+      const row = this.db.prepare<[string], { body: string }>('SELECT body FROM drills WHERE id = ?').get(id);
+      return row ? (JSON.parse(row.body) as Drill) : undefined;
+    });
+  }
+
+  async listDrills(account: string | undefined, limit: number): Promise<Drill[]> {
+    return guard(() => {
+      const rows =
+        account === undefined
+          ? this.db.prepare<[number], { body: string }>('SELECT body FROM drills ORDER BY started_at DESC LIMIT ?').all(limit)
+          : this.db.prepare<[string, number], { body: string }>('SELECT body FROM drills WHERE account = ? ORDER BY started_at DESC LIMIT ?').all(account.toLowerCase(), limit);
+      return rows.map((row) => JSON.parse(row.body) as Drill);
+    });
+  }
+
+  async commitDrill(change: DrillChange, audit: AuditRecord[]): Promise<void> {
+    guard(() =>
+      this.db
+        .transaction(() => {
+          this.writeDrill(change);
+          for (const record of audit) appendAudit(this.db, record);
+        })
+        .immediate(),
+    );
+  }
+
+  private writeDrill({ drill, previousVersion }: DrillChange): void {
+    const endedAt = drill.status === 'running' ? null : drill.endedAt;
+    if (previousVersion === undefined) {
+      this.db
+        .prepare('INSERT INTO drills (id, account, status, version, started_at, ended_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(drill.id, drill.account.toLowerCase(), drill.status, drill.version, drill.startedAt, endedAt, JSON.stringify(drill));
+      return;
+    }
+    const changed = this.db
+      .prepare('UPDATE drills SET status = ?, version = ?, ended_at = ?, body = ? WHERE id = ? AND version = ?')
+      .run(drill.status, drill.version, endedAt, JSON.stringify(drill), drill.id, previousVersion).changes;
+    if (changed !== 1) throw new ConflictError(`drill ${drill.id} changed since version ${previousVersion}`);
+  }
+
+  async listSchedules(): Promise<DrillSchedule[]> {
+    return guard(() => this.db.prepare<[], { body: string }>('SELECT body FROM drill_schedules ORDER BY account').all().map((row) => JSON.parse(row.body) as DrillSchedule));
+  }
+
+  async saveSchedule(schedule: DrillSchedule): Promise<void> {
+    guard(() =>
+      this.db
+        .prepare('INSERT INTO drill_schedules (account, body) VALUES (?, ?) ON CONFLICT(account) DO UPDATE SET body = excluded.body')
+        .run(schedule.account.toLowerCase(), JSON.stringify(schedule)),
+    );
   }
 
   async getAlertChannel(): Promise<ChannelBinding | undefined> {

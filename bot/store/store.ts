@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditRecord } from '../audit/audit-entry.js';
+import type { Drill, DrillSchedule } from '../drills/drill.js';
 import type { NotificationDraft, PendingNotification } from '../escalation/notification.js';
 import type { MonitorCondition, ParsedAlert } from '../intake/alert.js';
 import type { AlertOutcome } from '../incidents/decide-alert.js';
@@ -54,6 +55,14 @@ export interface AlertCommit {
   previousVersion: number | undefined;
   receivedAt: Date;
   audit: AuditRecord;
+  /** The running drill this alert was classified into, updated in the same commit. */
+  drill?: DrillChange;
+}
+
+export interface DrillChange {
+  drill: Drill;
+  /** undefined for a new drill. */
+  previousVersion: number | undefined;
 }
 
 export interface IncidentChange {
@@ -122,6 +131,16 @@ export interface Store {
   /** Postpone without counting a failure (pacing, or no alert channel yet). */
   postponeDelivery(incidentId: string, nextAttemptAt: number, reason?: string): Promise<void>;
   deliveryStats(): Promise<DeliveryStats>;
+
+  /** The running drill for this account (lower-cased UPN or id), if any. */
+  runningDrill(account: string): Promise<Drill | undefined>;
+  getDrill(id: string): Promise<Drill | undefined>;
+  /** Drills of an account (or all), newest first. */
+  listDrills(account: string | undefined, limit: number): Promise<Drill[]>;
+  /** Version-checked; a second running drill for the same account is a ConflictError. */
+  commitDrill(change: DrillChange, audit: AuditRecord[]): Promise<void>;
+  listSchedules(): Promise<DrillSchedule[]>;
+  saveSchedule(schedule: DrillSchedule): Promise<void>;
 
   getAlertChannel(): Promise<ChannelBinding | undefined>;
   /** Binds the alert channel (audited) and makes every card still waiting for one due at `now`. */

@@ -21,6 +21,8 @@ export interface DeliveryWorkerDeps {
   editIntervalMs?: number;
   /** How long to wait before looking again when there is no alert channel yet. */
   unboundRetryMs?: number;
+  /** A card was posted for the first time (drills record the latency). */
+  onPosted?: (incident: Incident, at: number) => void;
 }
 
 const BATCH = 25;
@@ -128,6 +130,7 @@ export class DeliveryWorker {
       }
       if (!message) return;
       await store.recordDelivered(incident.id, incident.version, message);
+      if (kind === 'post') this.deps.onPosted?.(incident, now());
       this.lastEditAt.set(incident.id, now());
       metrics.inc('glasswatch_deliveries_total', { kind, result: 'ok' });
       log.info({ version: incident.version, kind, activityId: message.activityId }, 'card delivered');

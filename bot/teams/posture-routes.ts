@@ -31,7 +31,8 @@ export async function statusAnswer(deps: PostureRouteDeps): Promise<AdaptiveCard
   const snapshot = await deps.tenantReader.snapshot(deps.accounts);
   const accounts = deps.accounts.length > 0 ? [...deps.accounts] : snapshot.accounts.map((a) => a.requested);
   const findings = evaluatePosture(snapshot, await postureContext(deps.store, accounts, now));
-  return renderStatusCard(statusView(snapshot, findings, now, () => undefined));
+  const due = await deps.store.listSchedules();
+  return renderStatusCard(statusView(snapshot, findings, now, (account) => due.find((s) => s.account === account.toLowerCase())?.nextDue));
 }
 
 /** `/breakglass signins [upn] [days]`: recent sign-ins, newest first, each linked to its incident. */

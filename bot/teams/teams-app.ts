@@ -8,6 +8,7 @@ import { renderIncidentsCard } from '../../cards/incidents-card.js';
 import { renderNoticeCard } from '../../cards/text-card.js';
 import type { Config } from '../config.js';
 import { handleCardAction, type CardActionDeps } from './card-action-route.js';
+import { checklistCommand, drillAction, drillCommand, type DrillRouteDeps } from './drill-routes.js';
 import { incidentsView } from './incidents-view.js';
 import { signInsAnswer, statusAnswer, type PostureRouteDeps } from './posture-routes.js';
 import { actorOf, mayAct } from './responders.js';
@@ -21,6 +22,7 @@ export interface TeamsAppDeps extends CardActionDeps {
   /** Called when the alert channel changes, so waiting deliveries go out. */
   onChannelBound: () => void;
   posture: PostureRouteDeps;
+  drills: DrillRouteDeps;
 }
 
 /** The teams-ai Application: thin routes that parse the activity, call the core, render, send. */
@@ -58,16 +60,12 @@ export function createTeamsApp(deps: TeamsAppDeps): Application<TurnState> {
         return reply(context, await statusAnswer(deps.posture));
       case 'signins':
         return reply(context, await signInsAnswer(deps.posture, command.args));
-      case 'drill':
+      case 'drill': {
+        for (const card of await drillCommand(deps.drills, context, command.args)) await reply(context, card);
+        return;
+      }
       case 'checklist':
-        return reply(
-          context,
-          renderNoticeCard({
-            title: `"${command.name}" is not available yet`,
-            lines: ['This Glasswatch version receives alerts and posts incident cards; this command arrives in a later release.'],
-            tone: 'warning',
-          }),
-        );
+        return reply(context, await checklistCommand(deps.drills));
       default: {
         const unreachable: never = command;
         return unreachable;
@@ -79,7 +77,7 @@ export function createTeamsApp(deps: TeamsAppDeps): Application<TurnState> {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
       const parsed = parseActionData(verb, data);
       if (!parsed.ok) return parsed.message;
-      if (isDrillAction(parsed.action)) return 'Drill checklist actions are not available yet in this version.';
+      if (isDrillAction(parsed.action)) return drillAction(deps.drills, context, parsed.action);
       return handleCardAction(deps, context, parsed.action);
     });
   }

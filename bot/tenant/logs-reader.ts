@@ -175,7 +175,7 @@ function logsFailure(error: unknown, workspaceId: string): Known<SignInRow[]> {
   }
   const name = error instanceof Error ? error.name : '';
   if (name === 'AuthenticationError' || name === 'CredentialUnavailableError' || name === 'AggregateAuthenticationError') {
-    return { ok: false, reason: `Glasswatch could not get a token for Log Analytics: ${detail}` };
+    return { ok: false, reason: `Glasswatch could not get a token for Log Analytics: ${detail} (check AZURE_TENANT_ID, AZURE_CLIENT_ID, the secret or certificate, and that AZURE_AUTHORITY_HOST is reachable).` };
   }
   return { ok: false, reason: `The sign-in query failed${status === undefined ? '' : ` (${status})`}: ${detail}` };
 }

@@ -10,7 +10,7 @@ import type { TenantReader } from './tenant-reader.js';
  * Analytics), else — in local mode only — the bundled demo tenant, whose cards say so.
  */
 export function tenantReaders(config: Config, logger: Logger, env: Record<string, string | undefined> = process.env): { tenantReader?: TenantReader; logs?: LogsReader } {
-  const resolved = resolveTenantReader(env);
+  const resolved = resolveTenantReader(env, process.cwd(), { logger: logger.child({ component: 'tenant' }) });
   if (resolved.ok) {
     logger.info({ tenantReader: resolved.reader.kind }, 'tenant reader configured');
     return { tenantReader: resolved.reader, logs: resolved.logs };

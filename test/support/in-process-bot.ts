@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import type { Config } from '../../bot/config.js';
+import { DEFAULT_DRILL_SETTINGS, type Config } from '../../bot/config.js';
 import { DEFAULT_ESCALATION_POLICY } from '../../bot/escalation/escalation-policy.js';
 import { startGlasswatch, type GlasswatchOptions, type RunningGlasswatch } from '../../bot/glasswatch.js';
 import { tempDir } from './temp-dir.js';
@@ -17,6 +17,7 @@ export function localConfig(overrides: Partial<Config> = {}): Config {
     allowedTenants: [],
     playground: false,
     escalation: DEFAULT_ESCALATION_POLICY,
+    drills: DEFAULT_DRILL_SETTINGS,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   };
