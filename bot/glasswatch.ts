@@ -23,8 +23,11 @@ import { EscalationClock } from './escalation/escalation-clock.js';
 import { NotificationWorker } from './escalation/notification-worker.js';
 import { noRetryHttpClient } from './teams/no-retry-http-client.js';
 import { incidentCard } from './teams/incident-card.js';
-import { Pacer } from './teams/pacer.js';
+import { Pacer, TEAMS_CONVERSATION_LIMITS } from './teams/pacer.js';
 import { createTeamsApp } from './teams/teams-app.js';
+
+/** Sends count this much longer than Teams counts them (the benchmark saw 429s with no margin). */
+const PACING_MARGIN_MS = 250;
 
 export interface GlasswatchOptions {
   logger: Logger;
@@ -72,7 +75,7 @@ export async function startGlasswatch(config: Config, options: GlasswatchOptions
   const drillDeps = { store, now, newId, policy: config.escalation, settings: config.drills, accounts: config.accounts };
   const cardOptions = { demo: false, responderIds: config.responders.map((r) => r.id), escalationLevels: config.escalation.levels.length };
   const renderIncident = (incident: Incident, notice?: ViewerNotice) => incidentCard(incident, cardOptions, notice);
-  const pacer = new Pacer();
+  const pacer = new Pacer(TEAMS_CONVERSATION_LIMITS, { marginMs: PACING_MARGIN_MS });
   const gateway = botFrameworkGateway(adapter, config.bot?.appId ?? '');
   const worker = new DeliveryWorker({
     store,

@@ -66,6 +66,13 @@ export class DeliveryWorker {
     }
   }
 
+  /** Edit times only matter within the edit interval; without this the map grows with every incident ever posted. */
+  private forgetOldEdits(now: number): void {
+    if (this.lastEditAt.size < 1_000) return;
+    const interval = this.deps.editIntervalMs ?? 2_000;
+    for (const [id, at] of this.lastEditAt) if (now - at >= interval) this.lastEditAt.delete(id);
+  }
+
   /** One batch; true when the batch was full (more is due at once). */
   private async round(): Promise<boolean> {
     const due = await this.deps.store.dueDeliveries(this.deps.now(), BATCH);
@@ -132,6 +139,7 @@ export class DeliveryWorker {
       await store.recordDelivered(incident.id, incident.version, message);
       if (kind === 'post') this.deps.onPosted?.(incident, now());
       this.lastEditAt.set(incident.id, now());
+      this.forgetOldEdits(now());
       metrics.inc('glasswatch_deliveries_total', { kind, result: 'ok' });
       log.info({ version: incident.version, kind, activityId: message.activityId }, 'card delivered');
     } catch (error) {

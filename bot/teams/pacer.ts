@@ -19,8 +19,16 @@ export class Pacer {
   private readonly sent = new Map<string, number[]>();
   private readonly horizonMs: number;
 
-  constructor(private readonly windows: readonly RateWindow[] = TEAMS_CONVERSATION_LIMITS) {
-    this.horizonMs = Math.max(0, ...windows.map((w) => w.windowMs));
+  private readonly windows: readonly RateWindow[];
+
+  /**
+   * `marginMs` makes every send count that much longer than Teams counts it: a request that reaches
+   * Teams late (a busy event loop, network jitter) must still land inside the limit, not on its edge.
+   */
+  constructor(windows: readonly RateWindow[] = TEAMS_CONVERSATION_LIMITS, options: { marginMs?: number } = {}) {
+    const margin = options.marginMs ?? 0;
+    this.windows = windows.map((w) => ({ count: w.count, windowMs: w.windowMs + margin }));
+    this.horizonMs = Math.max(0, ...this.windows.map((w) => w.windowMs));
   }
 
   /** 0 and a send is counted, or how many ms to wait before asking again. */

@@ -57,6 +57,14 @@ describe('Pacer with the Teams per-conversation limits', () => {
     expect(pacer.reserve(CHANNEL, T0 + 10 + firstWait)).toBe(0);
   });
 
+  it('with a margin, keeps a send counted that much longer than Teams does', () => {
+    const pacer = new Pacer(undefined, { marginMs: 250 });
+    for (let i = 0; i < 7; i++) expect(pacer.reserve(CHANNEL, T0)).toBe(0);
+    const wait = pacer.reserve(CHANNEL, T0 + 1_000);
+    expect(wait).toBeGreaterThanOrEqual(250);
+    expect(pacer.reserve(CHANNEL, T0 + 1_251)).toBe(0);
+  });
+
   it('honours custom windows', () => {
     const pacer = new Pacer([{ count: 2, windowMs: 10_000 }]);
     expect(pacer.reserve(CHANNEL, T0)).toBe(0);
