@@ -1,4 +1,5 @@
 import { adaptiveCard, type AdaptiveCard, type AdaptiveElement, type Container, type Table, type TableCell } from './adaptive-card.js';
+import { demoBadge } from './demo-badge.js';
 import { describeResult, formatUtc, parseUtcMillis, plural, safeText } from './format.js';
 
 export interface SignInsCardRow {
@@ -33,7 +34,7 @@ export interface SignInsCardModel {
 
 export const MAX_SIGNIN_ROWS = 25;
 export const MAX_SIGNINS_CARD_BYTES = 28 * 1024;
-export const DEMO_BADGE = 'DEMO DATA — not your tenant';
+export { DEMO_BADGE } from './demo-badge.js';
 
 const MAX_NAME = 128;
 const MAX_REASON = 500;
@@ -88,7 +89,7 @@ export function newestFirst<T extends { time: string }>(rows: readonly T[]): T[]
 
 function build(vm: SignInsCardModel, limits: Limits): AdaptiveCard {
   const body: AdaptiveElement[] = [header(vm)];
-  if (vm.source === 'demo') body.push(demoBadge());
+  if (vm.source === 'demo') body.push(demoBadge('Local mode reads the bundled demo snapshot: these sign-ins never happened.'));
   const reason = vm.unavailable?.trim();
   if (reason) {
     body.push(unavailable(reason));
@@ -126,18 +127,6 @@ function header(vm: SignInsCardModel): Container {
   };
 }
 
-function demoBadge(): Container {
-  return {
-    type: 'Container',
-    style: 'attention',
-    bleed: true,
-    spacing: 'medium',
-    items: [
-      { type: 'TextBlock', text: DEMO_BADGE, size: 'medium', weight: 'bolder', wrap: true },
-      { type: 'TextBlock', text: 'Local mode reads the bundled demo snapshot: these sign-ins never happened.', wrap: true, spacing: 'none' },
-    ],
-  };
-}
 
 function unavailable(reason: string): Container {
   return {

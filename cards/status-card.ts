@@ -1,4 +1,5 @@
 import type { Finding, FindingStatus } from '../bot/posture/finding.js';
+import { demoBadge } from './demo-badge.js';
 import {
   adaptiveCard,
   type AdaptiveCard,
@@ -42,7 +43,7 @@ export const MAX_FINDINGS_PER_ACCOUNT = 8;
 export const MAX_STATUS_ACCOUNTS = 10;
 /** The house limit for a card (Teams allows ~80 KB per message; a card answer stays far below). */
 export const MAX_STATUS_CARD_BYTES = 28 * 1024;
-export const DEMO_BADGE = 'DEMO DATA — not your tenant';
+export { DEMO_BADGE } from './demo-badge.js';
 export const MORE_HINT = 'run glasswatch check for all';
 
 const MAX_NAME = 128;
@@ -100,7 +101,7 @@ export function worstFirst(findings: readonly Finding[]): Finding[] {
 
 function build(vm: StatusCardModel, limits: Limits): AdaptiveCard {
   const body: AdaptiveElement[] = [header(vm)];
-  if (vm.source === 'demo') body.push(demoBadge());
+  if (vm.source === 'demo') body.push(demoBadge('Local mode reads the bundled demo snapshot: nothing on this card describes a real tenant.'));
   body.push(tenantBlock(vm.tenant, limits));
   if (vm.accounts.length === 0) {
     body.push({ type: 'TextBlock', text: 'No break-glass accounts to show: BG-01 above says how to configure them.', wrap: true, spacing: 'medium' });
@@ -129,23 +130,6 @@ function header(vm: StatusCardModel): Container {
   };
 }
 
-function demoBadge(): Container {
-  return {
-    type: 'Container',
-    style: 'attention',
-    bleed: true,
-    spacing: 'medium',
-    items: [
-      { type: 'TextBlock', text: DEMO_BADGE, size: 'medium', weight: 'bolder', wrap: true },
-      {
-        type: 'TextBlock',
-        text: 'Local mode reads the bundled demo snapshot: nothing on this card describes a real tenant.',
-        wrap: true,
-        spacing: 'none',
-      },
-    ],
-  };
-}
 
 function tenantBlock(tenant: StatusCardModel['tenant'], limits: Limits): Container {
   const all = worstFirst(tenant.findings);
