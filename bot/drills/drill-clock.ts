@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { renderDrillReminderCard } from '../../cards/drill-card.js';
 import type { DrillSettings } from '../config.js';
 import { Pump } from '../scheduling/pump.js';
+import { Pumped } from '../scheduling/pumped.js';
 import type { Store } from '../store/store.js';
 import type { TeamsGateway } from '../teams/teams-gateway.js';
 import { schedules } from './drill-service.js';
@@ -24,10 +25,11 @@ const POLL_MS = 15 * 60_000;
  * when it is overdue. The schedule records each reminder after it was posted, so a failed post is
  * tried again at the next look and a sent one is never repeated.
  */
-export class DrillClock {
-  private readonly pump: Pump;
+export class DrillClock extends Pumped {
+  protected readonly pump: Pump;
 
   constructor(private readonly deps: DrillClockDeps) {
+    super();
     this.pump = new Pump({
       name: 'drill-reminders',
       round: () => this.round(),
@@ -36,18 +38,6 @@ export class DrillClock {
       logger: deps.logger,
       idlePollMs: POLL_MS,
     });
-  }
-
-  start(): void {
-    this.pump.start();
-  }
-
-  kick(): void {
-    this.pump.kick();
-  }
-
-  stop(): Promise<void> {
-    return this.pump.stop();
   }
 
   private async round(): Promise<boolean> {

@@ -3,6 +3,7 @@ import type { Metrics } from '../http/metrics.js';
 import { actOnIncident, type ActDeps } from '../incidents/act-on-incident.js';
 import { SYSTEM_ACTOR, type Incident } from '../incidents/incident.js';
 import { Pump } from '../scheduling/pump.js';
+import { Pumped } from '../scheduling/pumped.js';
 import { ConflictError } from '../store/store-errors.js';
 import { nextTimerAt } from './schedule.js';
 
@@ -20,10 +21,11 @@ const BATCH = 25;
  * timer fires once even if two instances (or a restart mid-round) look at it: the loser's decision
  * is made again on the winner's state and refused as not due.
  */
-export class EscalationClock {
-  private readonly pump: Pump;
+export class EscalationClock extends Pumped {
+  protected readonly pump: Pump;
 
   constructor(private readonly deps: EscalationClockDeps) {
+    super();
     this.pump = new Pump({
       name: 'escalation',
       round: () => this.round(),
@@ -31,18 +33,6 @@ export class EscalationClock {
       now: () => deps.now().getTime(),
       logger: deps.logger,
     });
-  }
-
-  start(): void {
-    this.pump.start();
-  }
-
-  kick(): void {
-    this.pump.kick();
-  }
-
-  stop(): Promise<void> {
-    return this.pump.stop();
   }
 
   private async round(): Promise<boolean> {

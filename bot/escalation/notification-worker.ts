@@ -7,6 +7,7 @@ import type { Responder } from '../config.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Incident } from '../incidents/incident.js';
 import { Pump } from '../scheduling/pump.js';
+import { Pumped } from '../scheduling/pumped.js';
 import type { Store } from '../store/store.js';
 import type { Pacer } from '../teams/pacer.js';
 import { retryDelay, type SendFailure } from '../teams/retry-policy.js';
@@ -30,10 +31,11 @@ const BATCH = 25;
 const WAIT_FOR_CARD_MS = 5_000;
 
 /** Sends escalation side effects (thread mentions, channel notices, webhooks) until each is done. */
-export class NotificationWorker {
-  private readonly pump: Pump;
+export class NotificationWorker extends Pumped {
+  protected readonly pump: Pump;
 
   constructor(private readonly deps: NotificationWorkerDeps) {
+    super();
     this.pump = new Pump({
       name: 'notifications',
       round: () => this.round(),
@@ -41,18 +43,6 @@ export class NotificationWorker {
       now: deps.now,
       logger: deps.logger,
     });
-  }
-
-  start(): void {
-    this.pump.start();
-  }
-
-  kick(): void {
-    this.pump.kick();
-  }
-
-  stop(): Promise<void> {
-    return this.pump.stop();
   }
 
   private async round(): Promise<boolean> {

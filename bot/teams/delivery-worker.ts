@@ -5,6 +5,7 @@ import type { Metrics } from '../http/metrics.js';
 import type { Delivery, Store } from '../store/store.js';
 import type { Pacer } from './pacer.js';
 import { Pump } from '../scheduling/pump.js';
+import { Pumped } from '../scheduling/pumped.js';
 import { retryDelay } from './retry-policy.js';
 import { TeamsSendError, type TeamsGateway } from './teams-gateway.js';
 
@@ -31,11 +32,12 @@ const BATCH = 25;
  * The outbox: sends each incident's latest card to Teams until it is there. Deliveries live in the
  * store, so a crash or restart resumes them; the worker only decides when and how to try.
  */
-export class DeliveryWorker {
-  private readonly pump: Pump;
+export class DeliveryWorker extends Pumped {
+  protected readonly pump: Pump;
   private readonly lastEditAt = new Map<string, number>();
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
+    super();
     this.pump = new Pump({
       name: 'outbox',
       round: () => this.round(),
@@ -43,20 +45,6 @@ export class DeliveryWorker {
       now: deps.now,
       logger: deps.logger,
     });
-  }
-
-  start(): void {
-    this.pump.start();
-  }
-
-  /** Something changed (an alert was committed, a channel bound): look now. */
-  kick(): void {
-    this.pump.kick();
-  }
-
-  /** Stops scheduling; waits for the round in flight. Pending deliveries stay in the store. */
-  async stop(): Promise<void> {
-    await this.pump.stop();
   }
 
   /** Delivers what is due now, repeatedly, until nothing is due or the deadline passes. */
