@@ -45,7 +45,6 @@ export interface Config {
   playground: boolean;
   escalation: EscalationPolicy;
   drills: DrillSettings;
-  snapshotPath?: string;
   logLevel: string;
 }
 
@@ -156,7 +155,6 @@ export function loadConfig(env: Env, cwd: string): ConfigResult {
       playground: mode === 'local' && playgroundSetting === 'on',
       escalation: toEscalationPolicy(file.escalation),
       drills,
-      snapshotPath: get('GLASSWATCH_SNAPSHOT') ? resolve(cwd, get('GLASSWATCH_SNAPSHOT') ?? '') : undefined,
       logLevel: get('LOG_LEVEL') ?? 'info',
     },
   };

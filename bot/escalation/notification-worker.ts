@@ -11,7 +11,7 @@ import { Pumped } from '../scheduling/pumped.js';
 import type { Store } from '../store/store.js';
 import type { Pacer } from '../teams/pacer.js';
 import { retryDelay, type SendFailure } from '../teams/retry-policy.js';
-import { TeamsSendError, type TeamsGateway } from '../teams/teams-gateway.js';
+import { SendError, type TeamsGateway } from '../teams/teams-gateway.js';
 import type { NotificationIntent, PendingNotification } from './notification.js';
 import { postWebhook } from './post-webhook.js';
 
@@ -71,7 +71,7 @@ export class NotificationWorker extends Pumped {
       log.info({ skipped: outcome.skipped ?? false }, outcome.skipped ? 'notification no longer applies' : 'notification sent');
     } catch (error) {
       const failure: SendFailure =
-        error instanceof TeamsSendError
+        error instanceof SendError
           ? { status: error.status, retryAfterMs: error.retryAfterMs, message: error.message }
           : { status: undefined, message: error instanceof Error ? error.message : String(error) };
       if (failure.status === 429) this.deps.metrics.inc('glasswatch_teams_throttled_total');

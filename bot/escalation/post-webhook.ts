@@ -1,5 +1,5 @@
 import { parseRetryAfter } from '../teams/retry-after.js';
-import { TeamsSendError } from '../teams/teams-gateway.js';
+import { SendError } from '../scheduling/send-error.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -18,12 +18,12 @@ export async function postWebhook(url: string, body: unknown, fetchImpl: typeof 
     });
   } catch (error) {
     const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-    throw new TeamsSendError(`webhook ${new URL(url).host} unreachable: ${reason}`, undefined, undefined);
+    throw new SendError(`webhook ${new URL(url).host} unreachable: ${reason}`, undefined, undefined);
   }
   const text = await response.text().catch(() => '');
   if (!response.ok) {
     const retryAfter = response.headers.get('retry-after');
-    throw new TeamsSendError(
+    throw new SendError(
       `webhook ${new URL(url).host} answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
       response.status,
       retryAfter === null ? undefined : parseRetryAfter(retryAfter),

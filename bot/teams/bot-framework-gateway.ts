@@ -2,7 +2,7 @@ import { ActivityTypes, CardFactory, Channels, MessageFactory, type Activity, ty
 import type { AdaptiveCard } from '../../cards/adaptive-card.js';
 import type { ChannelBinding, PostedMessage } from '../store/store.js';
 import { parseRetryAfter } from './retry-after.js';
-import { TeamsSendError, type TeamsGateway } from './teams-gateway.js';
+import { SendError, type TeamsGateway } from './teams-gateway.js';
 
 /**
  * TeamsGateway over botbuilder's CloudAdapter. The adapter's connector client runs on
@@ -26,7 +26,7 @@ export function botFrameworkGateway(adapter: CloudAdapter, appId: string): Teams
           conversationId = context.activity.conversation.id;
         }),
       );
-      if (!conversationId) throw new TeamsSendError('Teams created no conversation for the card', undefined, undefined);
+      if (!conversationId) throw new SendError('Teams created no conversation for the card', undefined, undefined);
       // Teams answers with the new thread's conversation id "<channel>;messageid=<N>"; N is the message to edit.
       const activityId = /;messageid=([^;]+)/.exec(conversationId)?.[1] ?? conversationId;
       return { serviceUrl: channel.serviceUrl, conversationId, activityId };
@@ -76,12 +76,12 @@ async function call(work: () => Promise<void>): Promise<void> {
 }
 
 /** botbuilder surfaces HTTP failures as core-rest-pipeline RestErrors: keep the status and Retry-After. */
-export function toSendError(error: unknown): TeamsSendError {
-  if (error instanceof TeamsSendError) return error;
+export function toSendError(error: unknown): SendError {
+  if (error instanceof SendError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const status = readNumber(error, 'statusCode');
   const retryAfter = readRetryAfter(error);
-  return new TeamsSendError(message.slice(0, 300), status, retryAfter);
+  return new SendError(message.slice(0, 300), status, retryAfter);
 }
 
 function readNumber(value: unknown, key: string): number | undefined {

@@ -7,7 +7,7 @@ import type { Pacer } from './pacer.js';
 import { Pump } from '../scheduling/pump.js';
 import { Pumped } from '../scheduling/pumped.js';
 import { retryDelay } from './retry-policy.js';
-import { TeamsSendError, type TeamsGateway } from './teams-gateway.js';
+import { SendError, type TeamsGateway } from './teams-gateway.js';
 
 export interface DeliveryWorkerDeps {
   store: Store;
@@ -117,7 +117,7 @@ export class DeliveryWorker extends Pumped {
           await gateway.updateMessage(message, card);
         } catch (error) {
           // Someone deleted the card: post it again rather than lose the incident.
-          if (!(error instanceof TeamsSendError) || error.status !== 404 || !channel) throw error;
+          if (!(error instanceof SendError) || error.status !== 404 || !channel) throw error;
           message = await gateway.postToChannel(channel, card);
         }
       } else if (channel) {
@@ -132,7 +132,7 @@ export class DeliveryWorker extends Pumped {
       log.info({ version: incident.version, kind, activityId: message.activityId }, 'card delivered');
     } catch (error) {
       const failure =
-        error instanceof TeamsSendError
+        error instanceof SendError
           ? { status: error.status, retryAfterMs: error.retryAfterMs, message: error.message }
           : { status: undefined, message: error instanceof Error ? error.message : String(error) };
       if (failure.status === 429) metrics.inc('glasswatch_teams_throttled_total');

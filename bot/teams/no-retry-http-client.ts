@@ -1,6 +1,6 @@
 import type { ConnectorClientOptions } from 'botframework-connector';
 import { parseRetryAfter } from './retry-after.js';
-import { TeamsSendError } from './teams-gateway.js';
+import { SendError } from './teams-gateway.js';
 
 type CompatHttpClient = NonNullable<ConnectorClientOptions['httpClient']>;
 type CompatRequest = Parameters<CompatHttpClient['sendRequest']>[0];
@@ -15,7 +15,7 @@ const REQUEST_TIMEOUT_MS = 15_000;
  * The connector client's transport. botbuilder's connector retries 429/5xx by itself (up to three
  * times, sleeping the full Retry-After, and the usual options to turn that off are ignored by its
  * compat layer). The outbox must own retries — pacing, jitter, durable backoff, honest 429 counts —
- * so this transport throws a TeamsSendError for a retryable status, which the SDK's retry step
+ * so this transport throws a SendError for a retryable status, which the SDK's retry step
  * passes straight through, and returns every other response as the SDK expects.
  */
 export const noRetryHttpClient: CompatHttpClient = {
@@ -32,12 +32,12 @@ export const noRetryHttpClient: CompatHttpClient = {
       });
     } catch (error) {
       const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      throw new TeamsSendError(`network error reaching Teams: ${reason}`, undefined, undefined);
+      throw new SendError(`network error reaching Teams: ${reason}`, undefined, undefined);
     }
     const bodyAsText = await response.text();
     if (RETRYABLE.has(response.status)) {
       const retryAfter = response.headers.get('retry-after');
-      throw new TeamsSendError(
+      throw new SendError(
         `Teams answered ${response.status}${bodyAsText ? `: ${bodyAsText.slice(0, 200)}` : ''}`,
         response.status,
         retryAfter === null ? undefined : parseRetryAfter(retryAfter),

@@ -14,6 +14,7 @@ import { signInsAnswer, statusAnswer, type PostureRouteDeps } from './posture-ro
 import { actorOf, mayAct } from './responders.js';
 import { COMMANDS, parseCommand } from './commands.js';
 import { readTurn } from './read-turn.js';
+import { tenantAllowed } from './tenant-allowed.js';
 
 export interface TeamsAppDeps extends CardActionDeps {
   adapter: TeamsAdapter;
@@ -38,9 +39,8 @@ export function createTeamsApp(deps: TeamsAppDeps): Application<TurnState> {
 
   // The SDK checks the caller's token but not the tenant: outside local mode only allowed tenants get in.
   app.turn('beforeTurn', async (context) => {
-    if (config.mode === 'local') return true;
     const tenantId = readTurn(context).tenantId;
-    if (tenantId && config.allowedTenants.some((t) => t.toLowerCase() === tenantId.toLowerCase())) return true;
+    if (tenantAllowed(config, tenantId)) return true;
     logger.warn({ tenantId: tenantId ?? 'none', type: context.activity.type }, 'activity from a tenant that is not allowed; ignored');
     return false;
   });

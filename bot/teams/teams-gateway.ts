@@ -11,14 +11,4 @@ export interface TeamsGateway {
   replyInThread(message: PostedMessage, card: AdaptiveCard): Promise<void>;
 }
 
-/** A failed call to Teams, with what the retry policy needs. */
-export class TeamsSendError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    readonly retryAfterMs: number | undefined,
-  ) {
-    super(message);
-    this.name = 'TeamsSendError';
-  }
-}
+export { SendError } from '../scheduling/send-error.js';

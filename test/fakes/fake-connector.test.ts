@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { noRetryHttpClient } from '../../bot/teams/no-retry-http-client.js';
-import { TeamsSendError } from '../../bot/teams/teams-gateway.js';
+import { SendError } from '../../bot/teams/teams-gateway.js';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import restify from 'restify';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
@@ -209,7 +209,7 @@ describe('fake connector against the real ConnectorClient', () => {
       const owned = new ConnectorClient(MicrosoftAppCredentials.Empty, { baseUri: fake.url, httpClient: noRetryHttpClient });
       fake.failNext(1, { status: 429, retryAfterSeconds: 3 });
       const error = await failure(owned.conversations.sendToConversation(CHANNEL, activity({ type: 'message', text: 'hi' })));
-      expect(error).toBeInstanceOf(TeamsSendError);
+      expect(error).toBeInstanceOf(SendError);
       expect(error).toMatchObject({ status: 429, retryAfterMs: 3000 });
       expect(fake.requests).toHaveLength(1);
 
@@ -350,7 +350,7 @@ describe('activity builders through a real teams-ai app (local mode, no app id)'
       fake.failNext(1, { status: 429, retryAfterSeconds: 2 });
       await postActivity(botServer.url, channelMessage({ ...team, ...bot, from, serviceUrl: fake.url, text: 'bind' }));
       expect(fake.requests.map((r) => r.status)).toEqual([429]);
-      expect(botServer.seen.turnErrors).toEqual([expect.objectContaining({ name: 'TeamsSendError', status: 429, retryAfterMs: 2000 })]);
+      expect(botServer.seen.turnErrors).toEqual([expect.objectContaining({ name: 'SendError', status: 429, retryAfterMs: 2000 })]);
     } finally {
       botServer.close();
       await fake.close();

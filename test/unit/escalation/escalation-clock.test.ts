@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { parsedAlert as baseAlert } from '../../support/parsed-alert.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EscalationClock } from '../../../bot/escalation/escalation-clock.js';
 import type { EscalationPolicy } from '../../../bot/escalation/escalation-policy.js';
@@ -76,18 +77,7 @@ async function oneRound(clock: EscalationClock): Promise<void> {
 
 function alert(): ParsedAlert {
   const firedAt = new Date(T0 - MINUTE).toISOString();
-  return {
-    alertId: 'alert-1',
-    monitorCondition: 'Fired',
-    firedAt,
-    source: 'log-v2',
-    monitoringService: 'Log Alerts V2',
-    alertRule: 'Break-glass sign-in',
-    severity: 'Sev1',
-    subject: { kind: 'user', key: 'user:bg1@contoso.onmicrosoft.com', upn: 'bg1@contoso.onmicrosoft.com' },
-    signIns: [{ time: firedAt, upn: 'bg1@contoso.onmicrosoft.com', resultType: '0' }],
-    links: {},
-  };
+  return baseAlert({ firedAt, signIns: [{ time: firedAt, upn: 'bg1@contoso.onmicrosoft.com', resultType: '0' }], links: {} });
 }
 
 /** A real incident opened at T0 under `policy`, through the intake path. */

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { parsedAlert as baseAlert } from '../../support/parsed-alert.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AdaptiveCard } from '../../../cards/adaptive-card.js';
 import type { EscalationPolicy, EscalationTarget } from '../../../bot/escalation/escalation-policy.js';
@@ -124,18 +125,7 @@ async function oneRound(): Promise<void> {
 
 function alert(): ParsedAlert {
   const firedAt = new Date(T0 - MINUTE).toISOString();
-  return {
-    alertId: 'alert-1',
-    monitorCondition: 'Fired',
-    firedAt,
-    source: 'log-v2',
-    monitoringService: 'Log Alerts V2',
-    alertRule: 'Break-glass sign-in',
-    severity: 'Sev1',
-    subject: { kind: 'user', key: 'user:bg1@contoso.onmicrosoft.com', upn: 'bg1@contoso.onmicrosoft.com' },
-    signIns: [{ time: firedAt, upn: 'bg1@contoso.onmicrosoft.com', resultType: '0' }],
-    links: {},
-  };
+  return baseAlert({ firedAt, signIns: [{ time: firedAt, upn: 'bg1@contoso.onmicrosoft.com', resultType: '0' }], links: {} });
 }
 
 /** Opens inc-1 at `now` and applies the commands at `now`, through the real decide-and-commit path. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parsedAlert as baseAlert } from '../../support/parsed-alert.js';
 import type { EscalationPolicy, EscalationTarget } from '../../../bot/escalation/escalation-policy.js';
 import type { NotificationDraft, NotificationIntent } from '../../../bot/escalation/notification.js';
 import { sideEffectsOf } from '../../../bot/escalation/side-effects.js';
@@ -40,19 +41,7 @@ const POLICY: EscalationPolicy = {
 };
 
 function parsedAlert(): ParsedAlert {
-  const firedAt = '2025-03-01T11:58:00.000Z';
-  return {
-    alertId: 'alert-1',
-    monitorCondition: 'Fired',
-    firedAt,
-    source: 'log-v2',
-    monitoringService: 'Log Alerts V2',
-    alertRule: 'Break-glass sign-in',
-    severity: 'Sev1',
-    subject: { kind: 'user', key: 'user:bg1@contoso.onmicrosoft.com', upn: 'bg1@contoso.onmicrosoft.com' },
-    signIns: [{ time: firedAt, upn: 'bg1@contoso.onmicrosoft.com', ipAddress: '203.0.113.7', resultType: '0' }],
-    links: { portal: 'https://portal.azure.com/#alert-1' },
-  };
+  return baseAlert({ links: { portal: 'https://portal.azure.com/#alert-1' } });
 }
 
 function at(minutes: number): Date {

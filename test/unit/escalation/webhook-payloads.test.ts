@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parsedAlert as baseAlert } from '../../support/parsed-alert.js';
 import { DEFAULT_ESCALATION_POLICY as POLICY } from '../../../bot/escalation/escalation-policy.js';
 import { genericWebhookBody, pagerDutyDedupKey, pagerDutyEventBody, pagerDutySeverity } from '../../../bot/escalation/webhook-payloads.js';
 import { decideAction } from '../../../bot/incidents/decide-action.js';
@@ -13,20 +14,9 @@ const ADA: Actor = { id: 'aad-ada', name: 'Ada Lovelace' };
 const ROUTING_KEY = 'R0UT1NGKEY0000000000000000000000';
 
 function parsedAlert(overrides: Partial<ParsedAlert> = {}): ParsedAlert {
-  const firedAt = '2025-03-01T11:58:00.000Z';
-  return {
-    alertId: 'alert-1',
-    monitorCondition: 'Fired',
-    firedAt,
-    source: 'log-v2',
-    monitoringService: 'Log Alerts V2',
-    alertRule: 'Break-glass sign-in',
-    severity: 'Sev1',
-    subject: { kind: 'user', key: 'user:bg1@contoso.onmicrosoft.com', upn: 'bg1@contoso.onmicrosoft.com' },
-    signIns: [{ time: firedAt, upn: 'bg1@contoso.onmicrosoft.com', ipAddress: '203.0.113.7', location: 'Oslo, NO', app: 'Azure Portal', resultType: '0' }],
-    links: { searchResults: 'https://portal.azure.com/#search-1', portal: 'https://portal.azure.com/#alert-1' },
-    ...overrides,
-  };
+  const firedAt = overrides.firedAt ?? '2025-03-01T11:58:00.000Z';
+  const signIn = { time: firedAt, upn: 'bg1@contoso.onmicrosoft.com', ipAddress: '203.0.113.7', location: 'Oslo, NO', app: 'Azure Portal', resultType: '0' };
+  return baseAlert({ signIns: [signIn], ...overrides });
 }
 
 function opened(overrides: Partial<ParsedAlert> = {}, id = 'inc-1'): Incident {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { parsedAlert as baseAlert } from '../../support/parsed-alert.js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ESCALATION_POLICY as POLICY, type EscalationPolicy, type EscalationTarget } from '../../../bot/escalation/escalation-policy.js';
 import { nextTimerAt } from '../../../bot/escalation/schedule.js';
@@ -16,20 +17,7 @@ const NO_LEVELS: EscalationPolicy = { ...POLICY, levels: [] };
 const NO_REMINDERS: EscalationPolicy = { ...POLICY, reminderAfterMs: 0 };
 
 function parsedAlert(overrides: Partial<ParsedAlert> = {}): ParsedAlert {
-  const firedAt = '2025-03-01T11:58:00.000Z';
-  return {
-    alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/a-1',
-    monitorCondition: 'Fired',
-    firedAt,
-    source: 'log-v2',
-    monitoringService: 'Log Alerts V2',
-    alertRule: 'Break-glass sign-in',
-    severity: 'Sev1',
-    subject: { kind: 'user', key: 'user:bg1@contoso.onmicrosoft.com', upn: 'bg1@contoso.onmicrosoft.com' },
-    signIns: [{ time: firedAt, upn: 'bg1@contoso.onmicrosoft.com', ipAddress: '203.0.113.7', resultType: '0' }],
-    links: { searchResults: 'https://portal.azure.com/#search-1', portal: 'https://portal.azure.com/#alert-1' },
-    ...overrides,
-  };
+  return baseAlert({ alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/a-1', ...overrides });
 }
 
 /** A real new incident, opened by the intake decider at OPEN. */

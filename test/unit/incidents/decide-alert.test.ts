@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parsedAlert as baseAlert } from '../../support/parsed-alert.js';
 import { DEFAULT_ESCALATION_POLICY as POLICY } from '../../../bot/escalation/escalation-policy.js';
 import type { ParsedAlert, SignInDetails, Subject } from '../../../bot/intake/alert.js';
 import { decideAlert, type AlertDecision } from '../../../bot/incidents/decide-alert.js';
@@ -13,19 +14,7 @@ function signIn(time: string, extra: Partial<SignInDetails> = {}): SignInDetails
 
 function alert(overrides: Partial<ParsedAlert> = {}): ParsedAlert {
   const firedAt = overrides.firedAt ?? '2025-03-01T11:58:00.000Z';
-  return {
-    alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/a-1',
-    monitorCondition: 'Fired',
-    firedAt,
-    source: 'log-v2',
-    monitoringService: 'Log Alerts V2',
-    alertRule: 'Break-glass sign-in',
-    severity: 'Sev1',
-    subject: USER,
-    signIns: [signIn(firedAt)],
-    links: { searchResults: 'https://portal.azure.com/#search-1', portal: 'https://portal.azure.com/#alert-1' },
-    ...overrides,
-  };
+  return baseAlert({ alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/a-1', subject: USER, signIns: [signIn(firedAt)], ...overrides });
 }
 
 function created(input: ParsedAlert, id = 'inc-1'): Incident {

@@ -14,7 +14,7 @@ import type { ChannelBinding, PostedMessage } from '../../../bot/store/store.js'
 import { DeliveryWorker } from '../../../bot/teams/delivery-worker.js';
 import { incidentCard } from '../../../bot/teams/incident-card.js';
 import { Pacer } from '../../../bot/teams/pacer.js';
-import { TeamsSendError, type TeamsGateway } from '../../../bot/teams/teams-gateway.js';
+import { SendError, type TeamsGateway } from '../../../bot/teams/teams-gateway.js';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const CHANNEL: ChannelBinding = {
@@ -187,7 +187,7 @@ describe('DeliveryWorker', () => {
   it('waits out a 429 for at least Retry-After, counts the throttling, then delivers', async () => {
     await store.setAlertChannel(CHANNEL, 0, { kind: 'channel.bound', at: '2026-01-01T00:00:00.000Z', actor: { id: 'test', name: 'Test' }, data: {} });
     await commit(alert('a-1'));
-    teams.postFailures.push(new TeamsSendError('Too Many Requests', 429, 5_000));
+    teams.postFailures.push(new SendError('Too Many Requests', 429, 5_000));
     await drainNow();
 
     expect(teams.sent).toEqual([]);
@@ -212,7 +212,7 @@ describe('DeliveryWorker', () => {
   it('retries a 403 slowly and never drops the card', async () => {
     await store.setAlertChannel(CHANNEL, 0, { kind: 'channel.bound', at: '2026-01-01T00:00:00.000Z', actor: { id: 'test', name: 'Test' }, data: {} });
     await commit(alert('a-1'));
-    const forbidden = (): TeamsSendError => new TeamsSendError('Forbidden: the bot is not in the team', 403, undefined);
+    const forbidden = (): SendError => new SendError('Forbidden: the bot is not in the team', 403, undefined);
     teams.postFailures.push(forbidden(), forbidden(), forbidden());
 
     await drainNow();
@@ -240,7 +240,7 @@ describe('DeliveryWorker', () => {
 
     clock += 5_000;
     await commit(alert('a-2'));
-    teams.updateFailures.push(new TeamsSendError('Not Found', 404, undefined));
+    teams.updateFailures.push(new SendError('Not Found', 404, undefined));
     await drainNow();
     expect(teams.sent).toMatchObject([
       { kind: 'post', version: 1, activityId: '1' },

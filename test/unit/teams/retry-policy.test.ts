@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toSendError } from '../../../bot/teams/bot-framework-gateway.js';
 import { parseRetryAfter } from '../../../bot/teams/retry-after.js';
 import { retryDelay } from '../../../bot/teams/retry-policy.js';
-import { TeamsSendError } from '../../../bot/teams/teams-gateway.js';
+import { SendError } from '../../../bot/teams/teams-gateway.js';
 
 const FIVE_MINUTES = 5 * 60_000;
 
@@ -90,7 +90,7 @@ describe('toSendError', () => {
 
   it('reads the status and Retry-After of a RestError', () => {
     const result = toSendError(restError(429, { 'retry-after': '7' }));
-    expect(result).toBeInstanceOf(TeamsSendError);
+    expect(result).toBeInstanceOf(SendError);
     expect(result.status).toBe(429);
     expect(result.retryAfterMs).toBe(7_000);
     expect(result.message).toBe('Request failed with 429');
@@ -115,8 +115,8 @@ describe('toSendError', () => {
     expect(result.retryAfterMs).toBeUndefined();
   });
 
-  it('passes a TeamsSendError through and wraps a thrown string', () => {
-    const original = new TeamsSendError('already typed', 502, 1_000);
+  it('passes a SendError through and wraps a thrown string', () => {
+    const original = new SendError('already typed', 502, 1_000);
     expect(toSendError(original)).toBe(original);
     const wrapped = toSendError('plain failure');
     expect(wrapped.message).toBe('plain failure');
